@@ -1,0 +1,23 @@
+/** The EPB API client the rest of the tool uses: one limiter and one HTTP agent shared by every call. */
+import type { ApiConfig } from '../config/types.js';
+import { ApiHttp, type HttpDeps } from './http.js';
+import type { LimiterStats } from './limiter.js';
+import { searchDay, type SearchQuery, type SearchResult } from './search.js';
+
+export interface ApiClient {
+  searchDay(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult>;
+  stats(): LimiterStats;
+  stop(): Promise<void>;
+  /** The shared HTTP layer, for the endpoint modules added beside search. */
+  readonly http: ApiHttp;
+}
+
+export function createApiClient(config: ApiConfig, deps: HttpDeps): ApiClient {
+  const http = new ApiHttp(config, deps);
+  return {
+    http,
+    searchDay: (query, signal) => searchDay(http, query, signal),
+    stats: () => http.limiter.stats(),
+    stop: () => http.stop(),
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * `epc-sync` command line: argument parsing, configuration, exit codes. Every command parses the
+ * environment once into a frozen Config and passes it down.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import dotenv from 'dotenv';
+import { checkRange, loadConfig } from './config/load.js';
+import type { Config } from './config/types.js';
+import { openContext, type Context } from './context.js';
+import { runDaemon } from './daemon.js';
+import { newestQueryableDay, isIsoDay } from './days.js';
+import { ConfigError } from './errors.js';
+import { EXIT_CONFIG, EXIT_OK, exitCodeForError, exitCodeForRun } from './exit-codes.js';
+import { createLogger } from './logger.js';
+import { formatStatus, readStatus } from './ops/status.js';
+import { installShutdown } from './shutdown.js';
+import { backfill, syncOnce } from './sync/commands.js';
+import { formatRows } from './ops/table.js';
+
+type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
+
+export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  dotenv.config({ quiet: true });
+  let exitCode = EXIT_OK;
+
+  const run = async (needsApi: boolean, action: Action): Promise<void> => {
+    exitCode = await execute(env, needsApi, action);
+  };
+
+  const program = new Command('epc-sync')
+    .description('Keep a PostgreSQL mirror of the England & Wales EPC register current through the EPB Data API.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+
+  program
+    .command('daemon')
+    .description('apply migrations, catch up once, then sync on SYNC_CRON (or run BACKFILL_FROM..BACKFILL_TO once and exit)')
+    .action(() => run(true, (ctx, signal) => runDaemon(ctx, signal)));
+
+  program
+    .command('sync')
+    .description('one incremental pass: frontier → yesterday, plus a re-check of the last SYNC_LOOKBACK_DAYS done days')
+    .action(() => run(true, async (ctx, signal) => exitCodeForRun(await syncOnce(deps(ctx), signal))));
+
+  program
+    .command('backfill')
+    .description('walk exactly the days from --from to --to (done days are skipped unless --force)')
+    .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <day>', 'last day, YYYY-MM-DD (yesterday at the latest)')
+    .option('--force', 'walk days already done again', false)
+    .action((opts: { from: string; to: string; force: boolean }) =>
+      run(true, async (ctx, signal) => {
+        for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+          if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
+        }
+        checkRange('--from', opts.from, '--to', opts.to, newestQueryableDay(new Date(), ctx.config.sync.timezone));
+        return exitCodeForRun(await backfill(deps(ctx), opts, signal));
+      }),
+    );
+
+  program
+    .command('status')
+    .description('the checkpoint at a glance: days per month, rows, the newest complete day, the last run')
+    .option('--json', 'print the stable JSON shape documented in the README', false)
+    .action((opts: { json: boolean }) =>
+      run(false, async (ctx) => {
+        const report = await readStatus(ctx.db, ctx.config.sync.register);
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
+        return report.healthy ? EXIT_OK : 1;
+      }),
+    );
+
+  program
+    .command('sql')
+    .description('run a query on the configured database and print the rows')
+    .argument('<query>', 'SQL, quoted')
+    .option('--json', 'print rows as JSON', false)
+    .action((query: string, opts: { json: boolean }) =>
+      run(false, async (ctx) => {
+        const rows = await ctx.db.query(query);
+        process.stdout.write(opts.json ? `${JSON.stringify(rows, null, 2)}\n` : `${formatRows(rows)}\n`);
+        return EXIT_OK;
+      }),
+    );
+
+  program
+    .command('migrate')
+    .description('apply database migrations and exit')
+    .action(() => run(false, async (ctx) => {
+      ctx.logger.info('database schema is up to date');
+      return EXIT_OK;
+    }));
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 || error.code === 'commander.helpDisplayed' || error.code === 'commander.version' ? EXIT_OK : EXIT_CONFIG;
+    }
+    throw error;
+  }
+  if (argv.length === 0) {
+    program.outputHelp();
+    return EXIT_CONFIG;
+  }
+  return exitCode;
+}
+
+function deps(ctx: Context) {
+  if (!ctx.api) throw new Error('this command needs the API client');
+  return { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger };
+}
+
+/** Config → logger → context → action → ordered close; every failure becomes one line and an exit code. */
+async function execute(env: NodeJS.ProcessEnv, needsApi: boolean, action: Action): Promise<number> {
+  let config: Config;
+  try {
+    config = loadConfig(env, { requireToken: needsApi });
+  } catch (error) {
+    process.stderr.write(`epc-sync: ${(error as Error).message}\n`);
+    return EXIT_CONFIG;
+  }
+  const logger = createLogger(config.logLevel);
+  const shutdown = installShutdown(logger);
+  let ctx: Context | null = null;
+  try {
+    ctx = await openContext(config, logger, { api: needsApi });
+    return await action(ctx, shutdown.signal);
+  } catch (error) {
+    const err = error as Error & { code?: string };
+    logger.error({ err: { name: err.name, code: err.code, message: err.message } }, err.message);
+    if (error instanceof ConfigError) process.stderr.write(`epc-sync: ${err.message}\n`);
+    return exitCodeForError(error);
+  } finally {
+    await ctx?.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'closing the database failed'));
+    shutdown.dispose();
+    logger.flush();
+  }
+}

@@ -1,0 +1,45 @@
+/** The three registers the EPB API serves share one search shape; domestic is synced today. */
+export const REGISTERS = ['domestic', 'non-domestic', 'display'] as const;
+export type Register = (typeof REGISTERS)[number];
+
+export interface ApiConfig {
+  readonly baseUrl: string;
+  readonly token: string;
+  /** Hard ceiling on requests started in any one-second window, retries included. */
+  readonly requestsPerSecond: number;
+  /** Requests in flight at once. */
+  readonly concurrency: number;
+  readonly timeoutMs: number;
+  /** Attempts after the first for a request that failed transiently (429, 5xx, network). */
+  readonly maxRetries: number;
+  /** Rows per search page: 5000, the API's maximum, outside tests. */
+  readonly pageSize: number;
+}
+
+export interface DatabaseConfig {
+  /** postgres:// URL; undefined means the embedded PGlite database in `dataDir`. */
+  readonly url: string | undefined;
+  readonly dataDir: string;
+}
+
+export interface SyncConfig {
+  readonly register: Register;
+  /** yyyy-MM-dd: the first day walked when the checkpoint is empty. */
+  readonly startDate: string;
+  readonly lookbackDays: number;
+  readonly cron: string;
+  readonly timezone: string;
+  readonly backfillFrom: string | undefined;
+  readonly backfillTo: string | undefined;
+  /** How long a claimed day stays locked to a process that stops renewing it. */
+  readonly leaseSeconds: number;
+  /** Extra passes over a day whose distinct rows fall short of the API's total. */
+  readonly reconcileAttempts: number;
+}
+
+export interface Config {
+  readonly api: ApiConfig;
+  readonly database: DatabaseConfig;
+  readonly sync: SyncConfig;
+  readonly logLevel: string;
+}

@@ -1,0 +1,44 @@
+/**
+ * What a command runs with: the config, a logger, the database (opened and migrated) and, for the
+ * commands that call the API, the client. `close()` releases them in order and may be called twice.
+ */
+import type { Logger } from 'pino';
+import { createApiClient } from './api/index.js';
+import type { Config } from './config/types.js';
+import { openDatabase, type Db } from './db/client.js';
+import { migrate } from './db/migrate.js';
+import type { SearchApi } from './sync/ports.js';
+
+export interface Context {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  api: (SearchApi & { stop(): Promise<void> | void }) | null;
+  close(): Promise<void>;
+}
+
+export async function openContext(config: Config, logger: Logger, options: { api: boolean }): Promise<Context> {
+  const db = await openDatabase(config.database, logger, config.api.concurrency + 4);
+  try {
+    const { applied } = await migrate(db);
+    if (applied > 0) logger.info({ applied }, 'database migrations applied');
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const api = options.api ? createApiClient(config.api, { logger }) : null;
+  let closing: Promise<void> | null = null;
+  return {
+    config,
+    logger,
+    db,
+    api,
+    close() {
+      closing ??= (async () => {
+        await api?.stop();
+        await db.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The `sync_checkpoint` table: one row per (register, day). A day is worked only under a lease
+ * (`lease_owner` + `lease_expires_at`) taken by one atomic statement, so two processes never walk the
+ * same day at once and a process that dies loses its days once the lease runs out. A day becomes
+ * `done` only in the transaction that stored its rows (see sync/store.ts).
+ */
+import type { Queryable } from './client.js';
+import type { DayStatus } from './schema.js';
+import { DatabaseError } from '../errors.js';
+
+export interface DayKey {
+  register: string;
+  day: string;
+}
+
+export interface DayState {
+  day: string;
+  status: DayStatus;
+  expectedCount: number | null;
+  storedCount: number | null;
+}
+
+export type ClaimResult =
+  | { kind: 'claimed'; previous: DayState | null }
+  | { kind: 'done' }
+  | { kind: 'busy'; leaseExpiresAt: Date | null };
+
+export interface ClaimInput extends DayKey {
+  owner: string;
+  runId: number;
+  leaseSeconds: number;
+  /** Take the day even when it is done (backfill --force, a lookback re-walk). */
+  force: boolean;
+}
+
+/** Inserts `pending` rows for every day of a range that has none, so progress shows from the start. */
+export async function seedPending(q: Queryable, register: string, from: string, to: string): Promise<void> {
+  await q.query(
+    `INSERT INTO sync_checkpoint (register, day, status)
+     SELECT $1, d::date, 'pending' FROM generate_series($2::date, $3::date, interval '1 day') AS d
+     ON CONFLICT (register, day) DO NOTHING`,
+    [register, from, to],
+  );
+}
+
+/** Takes the day's lease in one statement; reports why not when it cannot. */
+export async function claimDay(q: Queryable, input: ClaimInput): Promise<ClaimResult> {
+  const rows = await q.query<{ previous: DayState | null }>(
+    `WITH before AS (
+       SELECT day::text AS day, status, expected_count AS "expectedCount", stored_count AS "storedCount"
+       FROM sync_checkpoint WHERE register = $1 AND day = $2
+     )
+     INSERT INTO sync_checkpoint AS s (register, day, status, lease_owner, lease_expires_at, run_id, started_at, attempts, updated_at)
+     VALUES ($1, $2, 'running', $3, now() + make_interval(secs => $4), $5, now(), 1, now())
+     ON CONFLICT (register, day) DO UPDATE SET
+       status = 'running', lease_owner = excluded.lease_owner, lease_expires_at = excluded.lease_expires_at,
+       run_id = excluded.run_id, started_at = now(), attempts = s.attempts + 1, last_error = NULL, updated_at = now()
+     WHERE (s.status <> 'done' OR $6::boolean)
+       AND (s.status <> 'running' OR s.lease_owner = $3 OR s.lease_expires_at IS NULL OR s.lease_expires_at < now())
+     RETURNING (SELECT row_to_json(before) FROM before) AS previous`,
+    [input.register, input.day, input.owner, input.leaseSeconds, input.runId, input.force],
+  );
+  const claimed = rows[0];
+  if (claimed) return { kind: 'claimed', previous: claimed.previous };
+  const [current] = await q.query<{ status: DayStatus; lease_expires_at: Date | null }>(
+    `SELECT status, lease_expires_at FROM sync_checkpoint WHERE register = $1 AND day = $2`,
+    [input.register, input.day],
+  );
+  if (current?.status === 'done') return { kind: 'done' };
+  return { kind: 'busy', leaseExpiresAt: current?.lease_expires_at ?? null };
+}
+
+/** Extends every lease the owner holds; returns how many it still holds. */
+export async function renewLeases(q: Queryable, owner: string, leaseSeconds: number): Promise<number> {
+  const rows = await q.query(
+    `UPDATE sync_checkpoint SET lease_expires_at = now() + make_interval(secs => $2), updated_at = now()
+     WHERE lease_owner = $1 AND status = 'running' RETURNING day`,
+    [owner, leaseSeconds],
+  );
+  return rows.length;
+}
+
+export interface DayOutcome extends DayKey {
+  owner: string;
+  status: Exclude<DayStatus, 'running'>;
+  expectedCount: number | null;
+  storedCount: number | null;
+  rejectedCount: number;
+  pages: number;
+  requests: number;
+  error: string | null;
+}
+
+/**
+ * Records a day's outcome and gives up its lease. Throws LEASE_LOST when the lease had passed to
+ * another process, so the caller's transaction (holding the day's rows) rolls back with it.
+ */
+export async function finishDay(q: Queryable, outcome: DayOutcome): Promise<void> {
+  const rows = await q.query(
+    `UPDATE sync_checkpoint SET
+       status = $4, expected_count = $5, stored_count = $6, rejected_count = $7,
+       pages = $8, requests = $9, last_error = $10,
+       lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+     WHERE register = $1 AND day = $2 AND lease_owner = $3
+     RETURNING day`,
+    [
+      outcome.register,
+      outcome.day,
+      outcome.owner,
+      outcome.status,
+      outcome.expectedCount,
+      outcome.storedCount,
+      outcome.rejectedCount,
+      outcome.pages,
+      outcome.requests,
+      outcome.error,
+    ],
+  );
+  if (rows.length === 0) {
+    throw new DatabaseError(
+      'LEASE_LOST',
+      `day ${outcome.day} was taken over by another process while this one worked on it (lease expired); its result was discarded. If this repeats, raise SYNC_LEASE_SECONDS`,
+    );
+  }
+}
+
+/**
+ * Gives a day back without an outcome (shutdown, a refused range): it returns to the state it had
+ * before the claim, or `pending`, so nothing looks done that was not stored.
+ */
+export async function releaseDay(q: Queryable, key: DayKey, owner: string, previous: DayStatus | null): Promise<void> {
+  const status: DayStatus = previous === 'done' ? 'done' : previous === null || previous === 'running' ? 'pending' : previous;
+  await q.query(
+    `UPDATE sync_checkpoint SET status = $4, lease_owner = NULL, lease_expires_at = NULL, updated_at = now()
+     WHERE register = $1 AND day = $2 AND lease_owner = $3`,
+    [key.register, key.day, owner, status],
+  );
+}
+
+/** Days of a range that are not done (or whose lease has run out), oldest first. */
+export async function daysNotDone(q: Queryable, register: string, from: string, to: string): Promise<string[]> {
+  const rows = await q.query<{ day: string }>(
+    `SELECT day::text AS day FROM sync_checkpoint
+     WHERE register = $1 AND day BETWEEN $2 AND $3 AND status <> 'done' ORDER BY day`,
+    [register, from, to],
+  );
+  return rows.map((r) => r.day);
+}
+
+/** Done days of a range (for the planner to skip). */
+export async function doneDays(q: Queryable, register: string, from: string, to: string): Promise<Set<string>> {
+  const rows = await q.query<{ day: string }>(
+    `SELECT day::text AS day FROM sync_checkpoint
+     WHERE register = $1 AND day BETWEEN $2 AND $3 AND status = 'done'`,
+    [register, from, to],
+  );
+  return new Set(rows.map((r) => r.day));
+}
+
+/** The newest done day (the frontier the incremental sync continues from), if any. */
+export async function newestDoneDay(q: Queryable, register: string): Promise<string | null> {
+  const [row] = await q.query<{ day: string | null }>(
+    `SELECT max(day)::text AS day FROM sync_checkpoint WHERE register = $1 AND status = 'done'`,
+    [register],
+  );
+  return row?.day ?? null;
+}
+
+/** The `limit` most recent done days with the total recorded for each: the lookback candidates. */
+export async function recentDoneDays(q: Queryable, register: string, upTo: string, limit: number): Promise<DayState[]> {
+  if (limit <= 0) return [];
+  return q.query<DayState>(
+    `SELECT day::text AS day, status, expected_count AS "expectedCount", stored_count AS "storedCount"
+     FROM sync_checkpoint WHERE register = $1 AND status = 'done' AND day <= $2
+     ORDER BY day DESC LIMIT $3`,
+    [register, upTo, limit],
+  );
+}

@@ -1,0 +1,138 @@
+/**
+ * One small interface over the two databases the tool runs on: a node-postgres pool (a real server)
+ * or PGlite (embedded, the default). Everything above this file speaks `Db` / `Queryable` only, so
+ * the same SQL and the same migrations run on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { DatabaseConfig } from '../config/types.js';
+import { DatabaseError } from '../errors.js';
+import { lockDataDir } from './lockfile.js';
+
+export interface Queryable {
+  /** Rows as objects keyed by column name. */
+  query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Rows as arrays in column order (what drizzle's proxy driver wants). */
+  queryArrays(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
+}
+
+export interface Db extends Queryable {
+  readonly dialect: 'postgres' | 'pglite';
+  /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+// Dates stay 'yyyy-MM-dd' strings (a registration day has no time zone) and int8 counts become
+// numbers (UPRNs and row counts stay far below 2^53).
+const DATE_OID = pgliteTypes.DATE;
+const INT8_OID = pgliteTypes.INT8;
+const parseInt8 = (v: string): number => Number(v);
+const keepText = (v: string): string => v;
+
+export async function openDatabase(config: DatabaseConfig, logger: Logger, poolSize = 10): Promise<Db> {
+  return config.url ? openPostgres(config.url, logger, poolSize) : openPglite(config.dataDir, logger);
+}
+
+function openPostgres(url: string, logger: Logger, max: number): Db {
+  const pgTypes = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === DATE_OID) return keepText;
+      if (oid === INT8_OID) return parseInt8;
+      return pg.types.getTypeParser(oid, format);
+    }) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString: url, max, types: pgTypes, connectionTimeoutMillis: 10_000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', (err) => logger.warn({ err: { message: err.message } }, 'database connection lost'));
+
+  const wrap = (client: pg.Pool | pg.PoolClient): Queryable => ({
+    async query<R extends object>(text: string, params?: readonly unknown[]) {
+      const result = await client.query(text, params as unknown[] | undefined);
+      return result.rows as R[];
+    },
+    async queryArrays(text: string, params?: readonly unknown[]) {
+      const result = await client.query({ text, values: params as unknown[] | undefined, rowMode: 'array' });
+      return result.rows as unknown[][];
+    },
+  });
+
+  let closed = false;
+  return {
+    dialect: 'postgres',
+    ...wrap(pool),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          broken = true; // the connection itself failed: do not hand it back to the pool
+        }
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}
+
+async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (cause) {
+    throw new DatabaseError('DB_UNAVAILABLE', `cannot create EPC_DATA_DIR ${dataDir}: check the path and its permissions`, { cause });
+  }
+  const unlock = lockDataDir(dataDir);
+  const parsers = { [pgliteTypes.DATE]: keepText, [pgliteTypes.INT8]: parseInt8 };
+  let db: PGlite;
+  try {
+    db = await PGlite.create({ dataDir, parsers });
+  } catch (cause) {
+    unlock();
+    throw new DatabaseError(
+      'DB_UNAVAILABLE',
+      `cannot open the embedded database in ${dataDir}: is another epc-sync process using it? (set DATABASE_URL to share one database between processes)`,
+      { cause },
+    );
+  }
+  logger.debug({ dataDir }, 'embedded database open');
+
+  type Pgq = Pick<PGlite, 'query'>;
+  const wrap = (client: Pgq): Queryable => ({
+    async query<R extends object>(text: string, params?: readonly unknown[]) {
+      const result = await client.query<R>(text, params as unknown[] | undefined);
+      return result.rows;
+    },
+    async queryArrays(text: string, params?: readonly unknown[]) {
+      const result = await client.query<unknown[]>(text, params as unknown[] | undefined, { rowMode: 'array' });
+      return result.rows;
+    },
+  });
+
+  let closed = false;
+  return {
+    dialect: 'pglite',
+    ...wrap(db),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.close();
+      unlock();
+    },
+  };
+}

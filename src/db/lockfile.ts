@@ -1,0 +1,39 @@
+/**
+ * The embedded database is one process's files: a second process opening the same directory would
+ * corrupt it. A lock file with the owner's pid keeps it to one; a lock left by a dead process is taken over.
+ */
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseError } from '../errors.js';
+
+export function lockDataDir(dataDir: string): () => void {
+  const path = join(dataDir, 'epc-sync.lock');
+  for (let tries = 0; tries < 2; tries += 1) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const pid = Number(readFileSync(path, 'utf8'));
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+        throw new DatabaseError(
+          'DB_UNAVAILABLE',
+          `the embedded database in ${dataDir} is in use by process ${pid}: stop it first, or set DATABASE_URL to share a PostgreSQL server between processes`,
+        );
+      }
+      rmSync(path, { force: true });
+    }
+  }
+  throw new DatabaseError('DB_UNAVAILABLE', `could not lock ${path}`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * Applies the drizzle-kit migrations in `drizzle/` in one transaction under an advisory lock, so two
+ * daemons starting together on one database cannot both apply them. Uses drizzle's own bookkeeping
+ * table (`drizzle.__drizzle_migrations`), so `drizzle-kit` tooling sees the same history.
+ */
+import { fileURLToPath } from 'node:url';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
+import type { Db } from './client.js';
+import { DatabaseError } from '../errors.js';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
+
+export interface MigrationResult {
+  applied: number;
+  total: number;
+}
+
+export async function migrate(db: Db, migrationsFolder = MIGRATIONS_FOLDER): Promise<MigrationResult> {
+  const migrations = readMigrationFiles({ migrationsFolder });
+  try {
+    return await db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('epc-sync:migrate'))`);
+      await tx.query(`CREATE SCHEMA IF NOT EXISTS drizzle`);
+      await tx.query(
+        `CREATE TABLE IF NOT EXISTS drizzle.__drizzle_migrations (id SERIAL PRIMARY KEY, hash text NOT NULL, created_at numeric)`,
+      );
+      const done = await tx.query<{ hash: string }>(`SELECT hash FROM drizzle.__drizzle_migrations`);
+      const applied = new Set(done.map((r) => r.hash));
+      let count = 0;
+      for (const migration of migrations) {
+        if (applied.has(migration.hash)) continue;
+        for (const statement of migration.sql) {
+          if (statement.trim()) await tx.query(statement);
+        }
+        await tx.query(`INSERT INTO drizzle.__drizzle_migrations (hash, created_at) VALUES ($1, $2)`, [
+          migration.hash,
+          migration.folderMillis,
+        ]);
+        count += 1;
+      }
+      return { applied: count, total: migrations.length };
+    });
+  } catch (cause) {
+    throw new DatabaseError(
+      'DB_MIGRATION_FAILED',
+      `applying database migrations failed: ${(cause as Error).message}. Check that the database user may create tables and views`,
+      { cause },
+    );
+  }
+}

@@ -1,0 +1,146 @@
+/**
+ * The database schema. drizzle-kit generates the migrations in `drizzle/` from this file; views and
+ * checks that drizzle-kit cannot express live in hand-written migrations beside them.
+ *
+ * Every table is keyed by `register` as well, so the non-domestic and display registers (same search
+ * shape) can be synced into the same tables later without a rewrite.
+ */
+import { sql } from 'drizzle-orm';
+import {
+  bigint,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  serial,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+export const certificates = pgTable(
+  'certificates',
+  {
+    certificateNumber: text('certificate_number').primaryKey(),
+    register: text('register').notNull().default('domestic'),
+    addressLine1: text('address_line1'),
+    addressLine2: text('address_line2'),
+    addressLine3: text('address_line3'),
+    addressLine4: text('address_line4'),
+    postcode: text('postcode'),
+    postTown: text('post_town'),
+    council: text('council'),
+    constituency: text('constituency'),
+    currentEnergyEfficiencyBand: text('current_energy_efficiency_band'),
+    registrationDate: date('registration_date', { mode: 'string' }).notNull(),
+    uprn: bigint('uprn', { mode: 'number' }),
+    schemaType: text('schema_type'),
+    /** When this mirror first stored the certificate. */
+    firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
+    /** When a field of the search row last changed (not touched by an identical re-fetch). */
+    lastChangedAt: tstz('last_changed_at').notNull().defaultNow(),
+    /** When a walk of its day last saw it in the API. */
+    lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('certificates_registration_date_idx').on(t.register, t.registrationDate),
+    index('certificates_uprn_idx').on(t.uprn),
+    index('certificates_postcode_idx').on(t.postcode),
+  ],
+);
+
+export const DAY_STATUSES = ['pending', 'running', 'done', 'incomplete', 'failed'] as const;
+export type DayStatus = (typeof DAY_STATUSES)[number];
+
+export const syncCheckpoint = pgTable(
+  'sync_checkpoint',
+  {
+    register: text('register').notNull().default('domestic'),
+    day: date('day', { mode: 'string' }).notNull(),
+    status: text('status').$type<DayStatus>().notNull().default('pending'),
+    /** Where the day's rows came from: the API's day walk, or (later) the bulk file. */
+    source: text('source').notNull().default('api'),
+    /** The API's pagination.totalRecords for the day at the last walk. */
+    expectedCount: integer('expected_count'),
+    /** Distinct certificates of the day stored by the last walk. */
+    storedCount: integer('stored_count'),
+    /** Rows of the day the API sent malformed (kept in rejected_rows); they count as seen. */
+    rejectedCount: integer('rejected_count').notNull().default(0),
+    pages: integer('pages').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    runId: integer('run_id'),
+    /** Who holds the day while it is `running`, and until when (renewed while working). */
+    leaseOwner: text('lease_owner'),
+    leaseExpiresAt: tstz('lease_expires_at'),
+    startedAt: tstz('started_at'),
+    finishedAt: tstz('finished_at'),
+    updatedAt: tstz('updated_at').notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.register, t.day] }),
+    index('sync_checkpoint_status_idx').on(t.register, t.status),
+    check('sync_checkpoint_status_check', sql`${t.status} in ('pending','running','done','incomplete','failed')`),
+  ],
+);
+
+export const RUN_OUTCOMES = ['running', 'succeeded', 'incomplete', 'failed', 'interrupted'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
+export const syncRuns = pgTable(
+  'sync_runs',
+  {
+    id: serial('id').primaryKey(),
+    register: text('register').notNull().default('domestic'),
+    /** sync | backfill (and later: documents, deltas, bulk) */
+    kind: text('kind').notNull(),
+    outcome: text('outcome').$type<RunOutcome>().notNull().default('running'),
+    rangeFrom: date('range_from', { mode: 'string' }),
+    rangeTo: date('range_to', { mode: 'string' }),
+    daysPlanned: integer('days_planned').notNull().default(0),
+    daysDone: integer('days_done').notNull().default(0),
+    daysIncomplete: integer('days_incomplete').notNull().default(0),
+    daysFailed: integer('days_failed').notNull().default(0),
+    rowsUpserted: integer('rows_upserted').notNull().default(0),
+    requests: integer('requests').notNull().default(0),
+    error: text('error'),
+    host: text('host'),
+    pid: integer('pid'),
+    startedAt: tstz('started_at').notNull().defaultNow(),
+    heartbeatAt: tstz('heartbeat_at').notNull().defaultNow(),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [
+    index('sync_runs_started_idx').on(t.register, t.startedAt),
+    check(
+      'sync_runs_outcome_check',
+      sql`${t.outcome} in ('running','succeeded','incomplete','failed','interrupted')`,
+    ),
+  ],
+);
+
+/** Rows the API (or a file) sent that could not be stored, with why and the raw row. */
+export const rejectedRows = pgTable(
+  'rejected_rows',
+  {
+    id: serial('id').primaryKey(),
+    register: text('register').notNull().default('domestic'),
+    source: text('source').notNull(),
+    day: date('day', { mode: 'string' }),
+    reason: text('reason').notNull(),
+    raw: text('raw').notNull(),
+    runId: integer('run_id'),
+    createdAt: tstz('created_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('rejected_rows_day_idx').on(t.register, t.day),
+    // The same bad row seen again on a later walk is recorded once.
+    uniqueIndex('rejected_rows_raw_idx').on(t.register, t.source, sql`md5(${t.raw})`),
+  ],
+);

@@ -1,0 +1,59 @@
+/**
+ * Every error the tool raises on purpose carries a stable `code` (for scripts and tests), a `name`
+ * (for logs) and, where there was one, the `cause`. Messages say what the operator should do.
+ */
+export type ErrorCode =
+  | 'CONFIG_INVALID'
+  | 'API_FORBIDDEN'
+  | 'API_BAD_REQUEST'
+  | 'API_WRONG_PATH'
+  | 'API_BAD_RESPONSE'
+  | 'API_UNAVAILABLE'
+  | 'DB_UNAVAILABLE'
+  | 'DB_MIGRATION_FAILED'
+  | 'DAY_INCOMPLETE'
+  | 'LEASE_LOST'
+  | 'ABORTED';
+
+export class EpcSyncError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options: { cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** A configuration value is missing or wrong: exit 2, retrying will not help. */
+export class ConfigError extends EpcSyncError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('CONFIG_INVALID', message, options);
+  }
+}
+
+/** Something the EPB API answered (or failed to answer). `status` is absent for network failures. */
+export class ApiError extends EpcSyncError {
+  readonly status: number | undefined;
+  /** Path and query of the request, never its headers (the token lives there). */
+  readonly request: string | undefined;
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; status?: number | undefined; request?: string | undefined } = {},
+  ) {
+    super(code, message, options);
+    this.status = options.status;
+    this.request = options.request;
+  }
+}
+
+export class DatabaseError extends EpcSyncError {}
+
+export class SyncError extends EpcSyncError {}
+
+/** Errors that no retry, in this run or the next, will fix: the process must stop with exit 2. */
+export function isFatal(error: unknown): boolean {
+  return error instanceof EpcSyncError && (error.code === 'CONFIG_INVALID' || error.code === 'API_FORBIDDEN');
+}

@@ -1,0 +1,143 @@
+/**
+ * `epc-sync status`: the checkpoint at a glance. Reads state only. `StatusReport` is also the stable
+ * shape of `status --json` (documented in the README); add fields, never rename them.
+ */
+import type { Queryable } from '../db/client.js';
+
+export interface MonthRow {
+  month: string;
+  done: number;
+  incomplete: number;
+  failed: number;
+  pending: number;
+  rows: number;
+  rejected: number;
+  shortfall: number;
+}
+
+export interface RunRow {
+  id: number;
+  kind: string;
+  outcome: string;
+  startedAt: string;
+  finishedAt: string | null;
+  daysDone: number;
+  daysIncomplete: number;
+  daysFailed: number;
+  rowsUpserted: number;
+  error: string | null;
+}
+
+export interface StatusReport {
+  register: string;
+  /** One line a person reads first. */
+  verdict: string;
+  healthy: boolean;
+  yesterday: string | null;
+  newestDoneDay: string | null;
+  daysBehind: number | null;
+  missingDays: number;
+  oldestMissingDay: string | null;
+  certificates: number;
+  rejectedRows: number;
+  days: { done: number; incomplete: number; failed: number; pending: number };
+  months: MonthRow[];
+  lastRun: RunRow | null;
+}
+
+export async function readStatus(q: Queryable, register: string): Promise<StatusReport> {
+  const months = await q.query<MonthRow>(
+    `SELECT month, done, incomplete, failed, pending, rows, rejected, shortfall
+     FROM sync_months WHERE register = $1 ORDER BY month`,
+    [register],
+  );
+  const [lag] = await q.query<{
+    yesterday: string;
+    newest_done_day: string | null;
+    days_behind: number | null;
+    missing_days: number;
+    oldest_missing_day: string | null;
+  }>(`SELECT yesterday::text, newest_done_day::text, days_behind, missing_days, oldest_missing_day::text FROM sync_lag WHERE register = $1`, [register]);
+  const [totals] = await q.query<{ certificates: number; rejected: number }>(
+    `SELECT (SELECT count(*) FROM certificates WHERE register = $1)::int AS certificates,
+            (SELECT count(*) FROM rejected_rows WHERE register = $1)::int AS rejected`,
+    [register],
+  );
+  const [lastRun] = await q.query<RunRow>(
+    `SELECT id, kind, outcome, started_at AS "startedAt", finished_at AS "finishedAt", days_done AS "daysDone",
+            days_incomplete AS "daysIncomplete", days_failed AS "daysFailed", rows_upserted AS "rowsUpserted", error
+     FROM sync_runs WHERE register = $1 ORDER BY id DESC LIMIT 1`,
+    [register],
+  );
+  const days = months.reduce(
+    (acc, m) => ({ done: acc.done + m.done, incomplete: acc.incomplete + m.incomplete, failed: acc.failed + m.failed, pending: acc.pending + m.pending }),
+    { done: 0, incomplete: 0, failed: 0, pending: 0 },
+  );
+  const report: Omit<StatusReport, 'verdict' | 'healthy'> = {
+    register,
+    yesterday: lag?.yesterday ?? null,
+    newestDoneDay: lag?.newest_done_day ?? null,
+    daysBehind: lag?.days_behind ?? null,
+    missingDays: lag?.missing_days ?? 0,
+    oldestMissingDay: lag?.oldest_missing_day ?? null,
+    certificates: totals?.certificates ?? 0,
+    rejectedRows: totals?.rejected ?? 0,
+    days,
+    months: months.map((m) => ({ ...m, rows: Number(m.rows), rejected: Number(m.rejected), shortfall: Number(m.shortfall) })),
+    lastRun: lastRun
+      ? { ...lastRun, startedAt: iso(lastRun.startedAt), finishedAt: lastRun.finishedAt ? iso(lastRun.finishedAt) : null }
+      : null,
+  };
+  return { ...report, ...verdictFor(report) };
+}
+
+/** The sentence a person reads first, and whether all is well. */
+export function verdictFor(s: Omit<StatusReport, 'verdict' | 'healthy'>): { verdict: string; healthy: boolean } {
+  if (!s.newestDoneDay && s.days.pending === 0 && s.days.failed === 0 && s.days.incomplete === 0) {
+    return { verdict: 'empty: no day synced yet. Run `epc-sync sync` (or `backfill --from … --to …`).', healthy: false };
+  }
+  const problems: string[] = [];
+  if (s.days.failed > 0) problems.push(`${s.days.failed} day(s) failed`);
+  if (s.days.incomplete > 0) problems.push(`${s.days.incomplete} day(s) incomplete`);
+  if (s.missingDays > 0) problems.push(`${s.missingDays} day(s) missing since ${s.oldestMissingDay}`);
+  if (s.lastRun && s.lastRun.outcome !== 'succeeded' && s.lastRun.outcome !== 'running') {
+    problems.push(`last run #${s.lastRun.id} ${s.lastRun.outcome}`);
+  }
+  if (problems.length === 0) {
+    return { verdict: `up to date to ${s.newestDoneDay}, 0 days missing`, healthy: true };
+  }
+  return {
+    verdict: `${problems.join('; ')}. Newest done day ${s.newestDoneDay ?? 'none'}. Run \`epc-sync sync\` to retry; see the sync_missing_days view for which days.`,
+    healthy: false,
+  };
+}
+
+export function formatStatus(s: StatusReport): string {
+  const lines = [
+    `epc-sync status (${s.register})`,
+    `  ${s.healthy ? 'OK' : 'ATTENTION'}: ${s.verdict}`,
+    `  certificates: ${s.certificates}   rejected rows: ${s.rejectedRows}`,
+    `  days: ${s.days.done} done, ${s.days.incomplete} incomplete, ${s.days.failed} failed, ${s.days.pending} pending`,
+    `  newest done day: ${s.newestDoneDay ?? '-'}   yesterday: ${s.yesterday ?? '-'}   days behind: ${s.daysBehind ?? '-'}`,
+  ];
+  if (s.lastRun) {
+    const r = s.lastRun;
+    lines.push(
+      `  last run: #${r.id} ${r.kind} ${r.outcome}, started ${r.startedAt}${r.finishedAt ? `, finished ${r.finishedAt}` : ''}` +
+        ` (${r.daysDone} done, ${r.daysIncomplete} incomplete, ${r.daysFailed} failed, ${r.rowsUpserted} rows)` +
+        (r.error ? `\n    error: ${r.error}` : ''),
+    );
+  }
+  if (s.months.length > 0) {
+    lines.push('', '  month     done  incomplete  failed  pending      rows  rejected  shortfall');
+    for (const m of s.months) {
+      lines.push(
+        `  ${m.month}  ${pad(m.done, 4)}  ${pad(m.incomplete, 10)}  ${pad(m.failed, 6)}  ${pad(m.pending, 7)}  ${pad(m.rows, 8)}  ${pad(m.rejected, 8)}  ${pad(m.shortfall, 9)}`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+const pad = (n: number, width: number) => String(n).padStart(width);
+const iso = (d: string | Date) => (d instanceof Date ? d.toISOString() : new Date(d).toISOString());

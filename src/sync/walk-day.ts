@@ -1,0 +1,89 @@
+/**
+ * Walks one registration day through the API: every page of the day, then, while distinct rows fall
+ * short of the API's total, the day again split by energy band (a band of at most one page comes back
+ * whole) and bounded re-fetches of whatever is still short. Returns everything collected; it does not
+ * touch the database.
+ */
+import type { Register } from '../config/types.js';
+import type { CertificateRow } from '../db/certificates.js';
+import type { RejectedRow } from '../db/rejects.js';
+import type { SearchApi } from './ports.js';
+import { BANDS, DayCollector, assessDay, refetchPageSize, type Band } from './reconcile.js';
+
+export interface WalkInput {
+  register: Register;
+  day: string;
+  pageSize: number;
+  /** Re-fetch passes after the band split. */
+  reconcileAttempts: number;
+}
+
+export interface DayFetch {
+  day: string;
+  /** The API's totalRecords for the day (0 for an empty day). */
+  expected: number;
+  rows: CertificateRow[];
+  rejects: RejectedRow[];
+  complete: boolean;
+  shortfall: number;
+  pages: number;
+  requests: number;
+}
+
+export async function walkDay(api: SearchApi, input: WalkInput, signal?: AbortSignal): Promise<DayFetch> {
+  const collector = new DayCollector(input.day);
+  let pages = 0;
+  let requests = 0;
+
+  /** Every page of one slice of the day; returns the slice's total. */
+  const fetchSlice = async (band: Band | null, pageSize: number): Promise<number> => {
+    const query = { register: input.register, day: input.day, pageSize, ...(band ? { bands: [band] } : {}) };
+    requests += 1;
+    const first = await api.searchDay({ ...query, page: 1 }, signal);
+    if (first.kind === 'empty') return 0;
+    pages += 1;
+    collector.add(first.rows);
+    const rest = [];
+    for (let page = 2; page <= first.totalPages; page += 1) rest.push(page);
+    await Promise.all(
+      rest.map(async (page) => {
+        requests += 1;
+        const result = await api.searchDay({ ...query, page }, signal);
+        if (result.kind === 'page') {
+          pages += 1;
+          collector.add(result.rows);
+        }
+      }),
+    );
+    return first.totalRecords;
+  };
+
+  const expected = await fetchSlice(null, input.pageSize);
+  let assessment = assessDay(expected, collector);
+
+  if (!assessment.complete) {
+    const bandTotals = new Map<Band, number>();
+    await Promise.all(
+      BANDS.map(async (band) => {
+        bandTotals.set(band, await fetchSlice(band, input.pageSize));
+      }),
+    );
+    assessment = assessDay(expected, collector, bandTotals);
+    for (let attempt = 1; attempt <= input.reconcileAttempts && !assessment.complete; attempt += 1) {
+      const size = refetchPageSize(input.pageSize, attempt);
+      await Promise.all(assessment.short.map((slice) => fetchSlice(slice.band, size)));
+      assessment = assessDay(expected, collector, bandTotals);
+    }
+  }
+
+  return {
+    day: input.day,
+    expected,
+    rows: [...collector.rows.values()],
+    rejects: [...collector.rejects.values()],
+    complete: assessment.complete,
+    shortfall: assessment.shortfall,
+    pages,
+    requests,
+  };
+}

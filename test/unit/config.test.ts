@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/load.js';
+import { ConfigError } from '../../src/errors.js';
+
+const TOKEN = 'a'.repeat(32) + 'B'.repeat(32);
+const NOW = new Date('2026-11-24T12:00:00Z');
+const load = (env: Record<string, string>, requireToken = true) => loadConfig({ EPC_API_TOKEN: TOKEN, ...env }, { requireToken, now: NOW });
+
+describe('configuration', () => {
+  it('gives documented defaults and a frozen object', () => {
+    const config = load({});
+    expect(config.api.requestsPerSecond).toBe(15);
+    expect(config.api.concurrency).toBe(4);
+    expect(config.api.baseUrl).toBe('https://api.get-energy-performance-data.communities.gov.uk');
+    expect(config.database.url).toBeUndefined();
+    expect(config.database.dataDir).toBe('./data');
+    expect(config.sync.cron).toBe('30 2 * * *');
+    expect(config.sync.timezone).toBe('Europe/London');
+    expect(config.sync.lookbackDays).toBe(7);
+    expect(config.sync.startDate).toBe('2007-08-01');
+    expect(Object.isFrozen(config) && Object.isFrozen(config.api)).toBe(true);
+  });
+
+  it('lets status-like commands run without a token but not API commands', () => {
+    expect(() => loadConfig({}, { requireToken: true, now: NOW })).toThrow(/EPC_API_TOKEN is not set/);
+    expect(loadConfig({}, { requireToken: false, now: NOW }).api.token).toBe('');
+  });
+
+  it('rejects a token of the wrong shape without echoing it', () => {
+    const bad = 'secret-token-with-dashes';
+    try {
+      load({ EPC_API_TOKEN: bad });
+      expect.fail('should have thrown');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+      expect((error as Error).message).toMatch(/64 letters and digits/);
+      expect((error as Error).message).not.toContain(bad);
+    }
+  });
+
+  const bad: Array<[string, string, RegExp]> = [
+    ['EPC_API_BASE_URL', 'ftp://x', /EPC_API_BASE_URL must be an http/],
+    ['EPC_REQUESTS_PER_SECOND', '0', /EPC_REQUESTS_PER_SECOND/],
+    ['EPC_REQUESTS_PER_SECOND', 'fast', /EPC_REQUESTS_PER_SECOND/],
+    ['EPC_CONCURRENCY', '2.5', /EPC_CONCURRENCY must be a whole number/],
+    ['EPC_CONCURRENCY', '0', /EPC_CONCURRENCY/],
+    ['EPC_PAGE_SIZE', '5001', /EPC_PAGE_SIZE/],
+    ['DATABASE_URL', 'mysql://x', /DATABASE_URL must be a postgres/],
+    ['SYNC_CRON', 'every night', /SYNC_CRON/],
+    ['SYNC_TIMEZONE', 'Mars/Olympus', /SYNC_TIMEZONE/],
+    ['SYNC_START_DATE', '2026-02-30', /SYNC_START_DATE must be a real date/],
+    ['SYNC_START_DATE', '2027-01-01', /SYNC_START_DATE 2027-01-01 is in the future/],
+    ['SYNC_LOOKBACK_DAYS', '-1', /SYNC_LOOKBACK_DAYS/],
+    ['SYNC_LEASE_SECONDS', '0', /SYNC_LEASE_SECONDS/],
+    ['EPC_REGISTER', 'commercial', /EPC_REGISTER must be one of/],
+    ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
+    ['BACKFILL_FROM', '2026-01-01', /BACKFILL_FROM and BACKFILL_TO must be set together/],
+  ];
+  it.each(bad)('%s=%s is one clear error', (name, value, message) => {
+    expect(() => load({ [name]: value })).toThrow(message);
+  });
+
+  it('checks the backfill range: order, real dates, and nothing from today on', () => {
+    expect(() => load({ BACKFILL_FROM: '2026-02-01', BACKFILL_TO: '2026-01-01' })).toThrow(/is after BACKFILL_TO/);
+    expect(() => load({ BACKFILL_FROM: '2026-01-01', BACKFILL_TO: '2026-13-01' })).toThrow(/BACKFILL_TO must be a real date/);
+    expect(() => load({ BACKFILL_FROM: '2026-11-01', BACKFILL_TO: '2026-11-24' })).toThrow(/too recent.*2026-11-23/);
+    const ok = load({ BACKFILL_FROM: '2026-11-01', BACKFILL_TO: '2026-11-23' });
+    expect([ok.sync.backfillFrom, ok.sync.backfillTo]).toEqual(['2026-11-01', '2026-11-23']);
+  });
+});

@@ -23,8 +23,8 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   dotenv.config({ quiet: true });
   let exitCode = EXIT_OK;
 
-  const run = async (needsApi: boolean, action: Action): Promise<void> => {
-    exitCode = await execute(env, needsApi, action);
+  const run = async (needsApi: boolean, action: Action, precheck?: (config: Config) => void): Promise<void> => {
+    exitCode = await execute(env, needsApi, action, precheck);
   };
 
   const program = new Command('epc-sync')
@@ -50,13 +50,16 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .requiredOption('--to <day>', 'last day, YYYY-MM-DD (yesterday at the latest)')
     .option('--force', 'walk days already done again', false)
     .action((opts: { from: string; to: string; force: boolean }) =>
-      run(true, async (ctx, signal) => {
-        for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
-          if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
-        }
-        checkRange('--from', opts.from, '--to', opts.to, newestQueryableDay(new Date(), ctx.config.sync.timezone));
-        return exitCodeForRun(await backfill(deps(ctx), opts, signal));
-      }),
+      run(
+        true,
+        async (ctx, signal) => exitCodeForRun(await backfill(deps(ctx), opts, signal)),
+        (config) => {
+          for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+            if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
+          }
+          checkRange('--from', opts.from, '--to', opts.to, newestQueryableDay(new Date(), config.sync.timezone));
+        },
+      ),
     );
 
   program
@@ -113,10 +116,16 @@ function deps(ctx: Context) {
 }
 
 /** Config → logger → context → action → ordered close; every failure becomes one line and an exit code. */
-async function execute(env: NodeJS.ProcessEnv, needsApi: boolean, action: Action): Promise<number> {
+async function execute(
+  env: NodeJS.ProcessEnv,
+  needsApi: boolean,
+  action: Action,
+  precheck?: (config: Config) => void,
+): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(env, { requireToken: needsApi });
+    precheck?.(config);
   } catch (error) {
     process.stderr.write(`epc-sync: ${(error as Error).message}\n`);
     return EXIT_CONFIG;

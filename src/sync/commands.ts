@@ -36,5 +36,5 @@ export async function backfill(deps: RunDeps, range: BackfillRange, signal?: Abo
   await seedPending(db, register, range.from, range.to);
   const done = range.force ? new Set<string>() : await doneDays(db, register, range.from, range.to);
   const items = planBackfill(range.from, range.to, done, range.force);
-  return runDays(deps, { kind: 'backfill', rangeFrom: range.from, rangeTo: range.to, items }, signal);
+  return runDays(deps, { kind: 'backfill', rangeFrom: range.from, rangeTo: range.to, items, skipped: done.size }, signal);
 }

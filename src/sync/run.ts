@@ -31,6 +31,8 @@ export interface RunSpec {
   rangeFrom: string | null;
   rangeTo: string | null;
   items: readonly WorkItem[];
+  /** Days the planner already left out because they were done. */
+  skipped?: number;
 }
 
 export interface RunReport {
@@ -68,7 +70,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   const owner = `${hostname()}:${process.pid}:${runId}`;
   const log = logger.child({ run: runId, kind: spec.kind });
   const counts: RunCounts = { daysPlanned: spec.items.length, daysDone: 0, daysIncomplete: 0, daysFailed: 0, rowsUpserted: 0, requests: 0 };
-  let daysSkipped = 0;
+  let daysSkipped = spec.skipped ?? 0;
   let fatal: Error | null = null;
 
   // One controller for everything in flight: aborted by shutdown or by a fatal error.

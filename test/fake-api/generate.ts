@@ -1,0 +1,83 @@
+/**
+ * Realistic search rows: real Exeter certificates (../shared/reference/samples) re-dated and given fresh
+ * numbers, with the awkward cases the real register has mixed in at a low rate: rows with no band
+ * (rating 0, invisible to an efficiency_rating[] filter), no council or constituency, no UPRN, and
+ * address text with quotes, apostrophes, newlines, commas and Welsh letters.
+ */
+import { readFileSync } from 'node:fs';
+import { hash, prng } from './prng.js';
+import type { SearchRow } from './store.js';
+
+const SAMPLE = new URL('../../../shared/reference/samples/real-summaries/exeter-flats.jsonl', import.meta.url);
+
+let templates: SearchRow[] | null = null;
+function exeterRows(): SearchRow[] {
+  templates ??= readFileSync(SAMPLE, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const r = JSON.parse(line) as SearchRow & Record<string, unknown>;
+      // Only the fields the API's search row has (the sample carries a few extra ones).
+      return {
+        certificateNumber: r.certificateNumber,
+        addressLine1: r.addressLine1,
+        addressLine2: r.addressLine2,
+        addressLine3: r.addressLine3,
+        addressLine4: r.addressLine4,
+        postcode: r.postcode,
+        postTown: r.postTown,
+        council: r.council,
+        constituency: r.constituency,
+        currentEnergyEfficiencyBand: r.currentEnergyEfficiencyBand,
+        registrationDate: r.registrationDate,
+        uprn: r.uprn,
+        schemaType: r.schemaType,
+      };
+    });
+  return templates;
+}
+
+const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', "Flat 3, St. Mary's Court", 'Bwthyn Ŵyn\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
+
+function certificateNumber(random: () => number): string {
+  const group = () => String(Math.floor(random() * 10_000)).padStart(4, '0');
+  return [group(), group(), group(), group(), group()].join('-');
+}
+
+export function generateDay(day: string, count: number, options: { seed?: number } = {}): SearchRow[] {
+  const random = prng(hash(`${options.seed ?? 0}:${day}`));
+  const source = exeterRows();
+  const seen = new Set<string>();
+  const rows: SearchRow[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const template = source[Math.floor(random() * source.length)]!;
+    let number = certificateNumber(random);
+    while (seen.has(number)) number = certificateNumber(random);
+    seen.add(number);
+    const row: SearchRow = { ...template, certificateNumber: number, registrationDate: day };
+    const roll = random();
+    if (roll < 0.02) row.currentEnergyEfficiencyBand = null;
+    else if (roll < 0.03) {
+      row.council = null;
+      row.constituency = null;
+    } else if (roll < 0.05) row.uprn = null;
+    else if (roll < 0.06) row.addressLine1 = AWKWARD[Math.floor(random() * AWKWARD.length)]!;
+    rows.push(row);
+  }
+  return rows;
+}
+
+function* eachDay(from: string, to: string): Generator<string> {
+  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
+    yield new Date(t).toISOString().slice(0, 10);
+  }
+}
+
+export function generateDataset(options: { from: string; to: string; perDay: number | ((day: string) => number); seed?: number }): SearchRow[] {
+  const rows: SearchRow[] = [];
+  for (const day of eachDay(options.from, options.to)) {
+    const count = typeof options.perDay === 'number' ? options.perDay : options.perDay(day);
+    rows.push(...generateDay(day, count, { seed: options.seed ?? 0 }));
+  }
+  return rows;
+}

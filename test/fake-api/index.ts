@@ -1,0 +1,4 @@
+export { FAKE_TOKEN, startFakeApi, type FakeApi, type FakeApiOptions, type RequestRecord, type Route } from './server.js';
+export { generateDataset, generateDay } from './generate.js';
+export { FakeStore, type SearchRow, type StoredCertificate } from './store.js';
+export type { Fault, FaultOptions, ScriptedFault } from './faults.js';

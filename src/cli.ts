@@ -14,7 +14,7 @@ import { EXIT_CONFIG, EXIT_OK, exitCodeForError, exitCodeForRun } from './exit-c
 import { createLogger } from './logger.js';
 import { formatStatus, readStatus } from './ops/status.js';
 import { installShutdown } from './shutdown.js';
-import { backfill, syncOnce } from './sync/commands.js';
+import { backfill, documentsBackfill, syncOnce } from './sync/commands.js';
 import { formatRows } from './ops/table.js';
 
 type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
@@ -53,13 +53,17 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
       run(
         true,
         async (ctx, signal) => exitCodeForRun(await backfill(deps(ctx), opts, signal)),
-        (config) => {
-          for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
-            if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
-          }
-          checkRange('--from', opts.from, '--to', opts.to, newestQueryableDay(new Date(), config.sync.timezone));
-        },
+        (config) => checkDays(opts, config),
       ),
+    );
+
+  program
+    .command('documents')
+    .description('fetch the full document of every stored certificate from --from to --to that lacks a current one')
+    .requiredOption('--from <day>', 'first registration day, YYYY-MM-DD')
+    .requiredOption('--to <day>', 'last registration day, YYYY-MM-DD')
+    .action((opts: { from: string; to: string }) =>
+      run(true, async (ctx, signal) => exitCodeForRun(await documentsBackfill(deps(ctx), opts, signal)), (config) => checkDays(opts, config)),
     );
 
   program
@@ -108,6 +112,14 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     return EXIT_CONFIG;
   }
   return exitCode;
+}
+
+/** --from/--to: real days, in order, none of them today or later. */
+function checkDays(opts: { from: string; to: string }, config: Config): void {
+  for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
+    if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
+  }
+  checkRange('--from', opts.from, '--to', opts.to, newestQueryableDay(new Date(), config.sync.timezone));
 }
 
 function deps(ctx: Context) {

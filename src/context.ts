@@ -7,13 +7,13 @@ import { createApiClient } from './api/index.js';
 import type { Config } from './config/types.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
-import type { SearchApi } from './sync/ports.js';
+import type { EpbApi } from './sync/ports.js';
 
 export interface Context {
   config: Config;
   logger: Logger;
   db: Db;
-  api: (SearchApi & { stop(): Promise<void> | void }) | null;
+  api: (EpbApi & { stop(): Promise<void> | void }) | null;
   close(): Promise<void>;
 }
 

@@ -2,10 +2,14 @@
 import type { ApiConfig } from '../config/types.js';
 import { ApiHttp, type HttpDeps } from './http.js';
 import type { LimiterStats } from './limiter.js';
+import { fetchCertificate, type CertificateResult } from './certificate.js';
+import { fetchDeltas, type DeltaEvent } from './deltas.js';
 import { searchDay, type SearchQuery, type SearchResult } from './search.js';
 
 export interface ApiClient {
   searchDay(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult>;
+  certificate(certificateNumber: string, signal?: AbortSignal): Promise<CertificateResult>;
+  deltas(from: string, to: string, signal?: AbortSignal): Promise<DeltaEvent[]>;
   stats(): LimiterStats;
   stop(): Promise<void>;
   /** The shared HTTP layer, for the endpoint modules added beside search. */
@@ -17,6 +21,8 @@ export function createApiClient(config: ApiConfig, deps: HttpDeps): ApiClient {
   return {
     http,
     searchDay: (query, signal) => searchDay(http, query, signal),
+    certificate: (number, signal) => fetchCertificate(http, number, signal),
+    deltas: (from, to, signal) => fetchDeltas(http, from, to, signal),
     stats: () => http.limiter.stats(),
     stop: () => http.stop(),
   };

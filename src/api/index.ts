@@ -4,3 +4,5 @@ export { RequestLimiter, type LimiterStats } from './limiter.js';
 export { decideRetry, parseRetryAfter, type AttemptOutcome, type RetryDecision, type RetryPolicy } from './retry.js';
 export { parseSearchRow, type ParsedRow, type SearchRow } from './rows.js';
 export { searchDay, type Band, type SearchQuery, type SearchResult } from './search.js';
+export { fetchCertificate, type CertificateResult } from './certificate.js';
+export { fetchDeltas, type DeltaEvent } from './deltas.js';

@@ -93,6 +93,8 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       backfillTo,
       leaseSeconds: number('SYNC_LEASE_SECONDS', get('SYNC_LEASE_SECONDS'), 1, 86_400),
       reconcileAttempts: number('SYNC_RECONCILE_ATTEMPTS', get('SYNC_RECONCILE_ATTEMPTS'), 0, 20),
+      fetchDocuments: flag('FETCH_DOCUMENTS', get('FETCH_DOCUMENTS')),
+      followDeltas: flag('SYNC_DELTAS', get('SYNC_DELTAS')),
     },
     logLevel,
   };
@@ -120,6 +122,13 @@ function number(name: string, value: string | undefined, min: number, max: numbe
     fail(`${name} must be ${integer ? 'a whole number' : 'a number'} from ${min} to ${max}; got "${value ?? ''}"`);
   }
   return n;
+}
+
+function flag(name: string, value: string | undefined): boolean {
+  const v = value?.toLowerCase();
+  if (v === 'true' || v === '1' || v === 'yes') return true;
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  fail(`${name} must be true or false; got "${value ?? ''}"`);
 }
 
 function url(name: string, value: string | undefined): string {

@@ -35,6 +35,10 @@ export interface SyncConfig {
   readonly leaseSeconds: number;
   /** Extra passes over a day whose distinct rows fall short of the API's total. */
   readonly reconcileAttempts: number;
+  /** Fetch the full certificate document of every new or changed certificate of a walked day. */
+  readonly fetchDocuments: boolean;
+  /** Apply /api/deltas (removals, UPRN corrections) after each sync. */
+  readonly followDeltas: boolean;
 }
 
 export interface Config {

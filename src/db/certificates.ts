@@ -47,9 +47,18 @@ const COLUMNS: ReadonlyArray<readonly [keyof CertificateRow, string, string]> = 
 
 const DATA_COLUMNS = COLUMNS.filter(([key]) => key !== 'certificateNumber').map(([, column]) => column);
 
+// A certificate the deltas had marked removed that shows up in search again is un-flagged, and the
+// reappearance recorded (the CTE sees the rows as they were before this statement).
 const UPSERT_SQL = `
 WITH input AS (
   SELECT * FROM json_to_recordset($1::json) AS r(${COLUMNS.map(([key, , type]) => `"${key}" ${type}`).join(', ')})
+), reappeared AS (
+  INSERT INTO certificate_events (register, certificate_number, event, event_at)
+  SELECT c.register, c.certificate_number, 'reappeared', now()
+  FROM certificates c JOIN input i ON i."certificateNumber" = c.certificate_number
+  WHERE c.removed_at IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING 1
 ), written AS (
   INSERT INTO certificates AS c (register, ${COLUMNS.map(([, column]) => column).join(', ')})
   SELECT $2, ${COLUMNS.map(([key]) => `"${key}"`).join(', ')} FROM input
@@ -59,7 +68,8 @@ WITH input AS (
       WHEN (${DATA_COLUMNS.map((column) => `c.${column}`).join(', ')})
            IS DISTINCT FROM (${DATA_COLUMNS.map((column) => `excluded.${column}`).join(', ')})
       THEN now() ELSE c.last_changed_at END,
-    last_seen_at = now()
+    last_seen_at = now(),
+    removed_at = NULL
   RETURNING (xmax = 0) AS inserted, (c.last_changed_at = now()) AS changed
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,

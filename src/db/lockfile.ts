@@ -6,14 +6,25 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseError } from '../errors.js';
 
+// Directories this process holds: a pid match alone cannot tell "me, now" from "a previous container
+// whose pid was also 1".
+const held = new Set<string>();
+
 export function lockDataDir(dataDir: string): () => void {
   const path = join(dataDir, 'epc-sync.lock');
+  if (held.has(path)) {
+    throw new DatabaseError('DB_UNAVAILABLE', `the embedded database in ${dataDir} is already open in this process`);
+  }
   for (let tries = 0; tries < 2; tries += 1) {
     try {
       const fd = openSync(path, 'wx');
       writeSync(fd, String(process.pid));
       closeSync(fd);
-      return () => rmSync(path, { force: true });
+      held.add(path);
+      return () => {
+        held.delete(path);
+        rmSync(path, { force: true });
+      };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const pid = Number(readFileSync(path, 'utf8'));

@@ -19,6 +19,7 @@ export interface RunCounts {
   daysIncomplete: number;
   daysFailed: number;
   rowsUpserted: number;
+  documentsFetched: number;
   requests: number;
 }
 

@@ -46,12 +46,60 @@ export const certificates = pgTable(
     lastChangedAt: tstz('last_changed_at').notNull().defaultNow(),
     /** When a walk of its day last saw it in the API. */
     lastSeenAt: tstz('last_seen_at').notNull().defaultNow(),
+    /** The full certificate document from /api/certificate, as sent (snake_case keys). */
+    document: jsonb('document'),
+    documentFetchedAt: tstz('document_fetched_at'),
+    /** null: not fetched yet; fetched | not_found | failed (the last two are retried next run). */
+    documentStatus: text('document_status').$type<DocumentStatus>(),
+    documentError: text('document_error'),
+    /** Set when the API's deltas report the certificate removed (cancelled or opted out); never deleted. */
+    removedAt: tstz('removed_at'),
   },
   (t) => [
     index('certificates_registration_date_idx').on(t.register, t.registrationDate),
+    index('certificates_documents_due_idx').on(t.register, t.registrationDate).where(sql`document_status IS DISTINCT FROM 'fetched'`),
     index('certificates_uprn_idx').on(t.uprn),
     index('certificates_postcode_idx').on(t.postcode),
   ],
+);
+
+export const DOCUMENT_STATUSES = ['fetched', 'not_found', 'failed'] as const;
+export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
+
+/** What happened to a certificate after it was first stored: removals, reappearances, UPRN changes. */
+export const certificateEvents = pgTable(
+  'certificate_events',
+  {
+    id: serial('id').primaryKey(),
+    register: text('register').notNull().default('domestic'),
+    certificateNumber: text('certificate_number').notNull(),
+    /** removed | reappeared | uprn_updated */
+    event: text('event').notNull(),
+    oldUprn: bigint('old_uprn', { mode: 'number' }),
+    newUprn: bigint('new_uprn', { mode: 'number' }),
+    /** When the register says it happened (the delta's timestamp), or when we saw it. */
+    eventAt: tstz('event_at').notNull(),
+    recordedAt: tstz('recorded_at').notNull().defaultNow(),
+  },
+  (t) => [
+    index('certificate_events_number_idx').on(t.certificateNumber),
+    // Deltas are re-read on a rerun: the same event is recorded once.
+    uniqueIndex('certificate_events_once_idx').on(t.certificateNumber, t.event, t.eventAt),
+  ],
+);
+
+/** One row per day of /api/deltas applied. */
+export const deltaCheckpoint = pgTable(
+  'delta_checkpoint',
+  {
+    register: text('register').notNull().default('domestic'),
+    day: date('day', { mode: 'string' }).notNull(),
+    events: integer('events').notNull().default(0),
+    removed: integer('removed').notNull().default(0),
+    uprnUpdated: integer('uprn_updated').notNull().default(0),
+    appliedAt: tstz('applied_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.register, t.day] })],
 );
 
 export const DAY_STATUSES = ['pending', 'running', 'done', 'incomplete', 'failed'] as const;
@@ -71,6 +119,8 @@ export const syncCheckpoint = pgTable(
     storedCount: integer('stored_count'),
     /** Rows of the day the API sent malformed (kept in rejected_rows); they count as seen. */
     rejectedCount: integer('rejected_count').notNull().default(0),
+    /** Certificates of the day still without a document after the last documents pass (null: none made). */
+    documentsMissing: integer('documents_missing'),
     pages: integer('pages').notNull().default(0),
     requests: integer('requests').notNull().default(0),
     attempts: integer('attempts').notNull().default(0),
@@ -108,6 +158,7 @@ export const syncRuns = pgTable(
     daysIncomplete: integer('days_incomplete').notNull().default(0),
     daysFailed: integer('days_failed').notNull().default(0),
     rowsUpserted: integer('rows_upserted').notNull().default(0),
+    documentsFetched: integer('documents_fetched').notNull().default(0),
     requests: integer('requests').notNull().default(0),
     error: text('error'),
     host: text('host'),

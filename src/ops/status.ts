@@ -13,6 +13,8 @@ export interface MonthRow {
   rows: number;
   rejected: number;
   shortfall: number;
+  withDocument: number;
+  withoutDocument: number;
 }
 
 export interface RunRow {
@@ -39,6 +41,11 @@ export interface StatusReport {
   missingDays: number;
   oldestMissingDay: string | null;
   certificates: number;
+  /** Certificates the deltas reported removed (kept, flagged). */
+  removedCertificates: number;
+  documents: { with: number; without: number };
+  /** The newest day of /api/deltas applied. */
+  deltaFrontier: string | null;
   rejectedRows: number;
   days: { done: number; incomplete: number; failed: number; pending: number };
   months: MonthRow[];
@@ -47,8 +54,13 @@ export interface StatusReport {
 
 export async function readStatus(q: Queryable, register: string): Promise<StatusReport> {
   const months = await q.query<MonthRow>(
-    `SELECT month, done, incomplete, failed, pending, rows, rejected, shortfall
-     FROM sync_months WHERE register = $1 ORDER BY month`,
+    `SELECT coalesce(m.month, d.month) AS month, coalesce(m.done, 0) AS done, coalesce(m.incomplete, 0) AS incomplete,
+            coalesce(m.failed, 0) AS failed, coalesce(m.pending, 0) AS pending, coalesce(m.rows, 0) AS rows,
+            coalesce(m.rejected, 0) AS rejected, coalesce(m.shortfall, 0) AS shortfall,
+            coalesce(d.with_document, 0) AS "withDocument", coalesce(d.without_document, 0) AS "withoutDocument"
+     FROM (SELECT * FROM sync_months WHERE register = $1) m
+     FULL JOIN (SELECT * FROM document_coverage WHERE register = $1) d ON d.month = m.month
+     ORDER BY 1`,
     [register],
   );
   const [lag] = await q.query<{
@@ -58,9 +70,12 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
     missing_days: number;
     oldest_missing_day: string | null;
   }>(`SELECT yesterday::text, newest_done_day::text, days_behind, missing_days, oldest_missing_day::text FROM sync_lag WHERE register = $1`, [register]);
-  const [totals] = await q.query<{ certificates: number; rejected: number }>(
+  const [totals] = await q.query<{ certificates: number; removed: number; with: number; rejected: number; delta: string | null }>(
     `SELECT (SELECT count(*) FROM certificates WHERE register = $1)::int AS certificates,
-            (SELECT count(*) FROM rejected_rows WHERE register = $1)::int AS rejected`,
+            (SELECT count(*) FROM certificates WHERE register = $1 AND removed_at IS NOT NULL)::int AS removed,
+            (SELECT count(*) FROM certificates WHERE register = $1 AND document_status = 'fetched')::int AS with,
+            (SELECT count(*) FROM rejected_rows WHERE register = $1)::int AS rejected,
+            (SELECT max(day)::text FROM delta_checkpoint WHERE register = $1) AS delta`,
     [register],
   );
   const [lastRun] = await q.query<RunRow>(
@@ -81,9 +96,19 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
     missingDays: lag?.missing_days ?? 0,
     oldestMissingDay: lag?.oldest_missing_day ?? null,
     certificates: totals?.certificates ?? 0,
+    removedCertificates: totals?.removed ?? 0,
+    documents: { with: totals?.with ?? 0, without: (totals?.certificates ?? 0) - (totals?.with ?? 0) },
+    deltaFrontier: totals?.delta ?? null,
     rejectedRows: totals?.rejected ?? 0,
     days,
-    months: months.map((m) => ({ ...m, rows: Number(m.rows), rejected: Number(m.rejected), shortfall: Number(m.shortfall) })),
+    months: months.map((m) => ({
+      ...m,
+      rows: Number(m.rows),
+      rejected: Number(m.rejected),
+      shortfall: Number(m.shortfall),
+      withDocument: Number(m.withDocument),
+      withoutDocument: Number(m.withoutDocument),
+    })),
     lastRun: lastRun
       ? { ...lastRun, startedAt: iso(lastRun.startedAt), finishedAt: lastRun.finishedAt ? iso(lastRun.finishedAt) : null }
       : null,
@@ -116,7 +141,8 @@ export function formatStatus(s: StatusReport): string {
   const lines = [
     `epc-sync status (${s.register})`,
     `  ${s.healthy ? 'OK' : 'ATTENTION'}: ${s.verdict}`,
-    `  certificates: ${s.certificates}   rejected rows: ${s.rejectedRows}`,
+    `  certificates: ${s.certificates} (${s.documents.with} with document, ${s.documents.without} without; ${s.removedCertificates} removed)   rejected rows: ${s.rejectedRows}`,
+    `  deltas applied through: ${s.deltaFrontier ?? '-'}`,
     `  days: ${s.days.done} done, ${s.days.incomplete} incomplete, ${s.days.failed} failed, ${s.days.pending} pending`,
     `  newest done day: ${s.newestDoneDay ?? '-'}   yesterday: ${s.yesterday ?? '-'}   days behind: ${s.daysBehind ?? '-'}`,
   ];
@@ -129,10 +155,10 @@ export function formatStatus(s: StatusReport): string {
     );
   }
   if (s.months.length > 0) {
-    lines.push('', '  month     done  incomplete  failed  pending      rows  rejected  shortfall');
+    lines.push('', '  month     done  incomplete  failed  pending      rows  rejected  shortfall  documents  no document');
     for (const m of s.months) {
       lines.push(
-        `  ${m.month}  ${pad(m.done, 4)}  ${pad(m.incomplete, 10)}  ${pad(m.failed, 6)}  ${pad(m.pending, 7)}  ${pad(m.rows, 8)}  ${pad(m.rejected, 8)}  ${pad(m.shortfall, 9)}`,
+        `  ${m.month}  ${pad(m.done, 4)}  ${pad(m.incomplete, 10)}  ${pad(m.failed, 6)}  ${pad(m.pending, 7)}  ${pad(m.rows, 8)}  ${pad(m.rejected, 8)}  ${pad(m.shortfall, 9)}  ${pad(m.withDocument, 9)}  ${pad(m.withoutDocument, 11)}`,
       );
     }
   }

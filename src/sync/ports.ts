@@ -1,8 +1,10 @@
 /** What the sync needs from the API client, stated here so the pipeline can be read on its own. */
-import type { SearchQuery, SearchResult } from '../api/index.js';
+import type { CertificateResult, DeltaEvent, SearchQuery, SearchResult } from '../api/index.js';
 
-export type { SearchQuery, SearchResult };
+export type { CertificateResult, DeltaEvent, SearchQuery, SearchResult };
 
-export interface SearchApi {
+export interface EpbApi {
   searchDay(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult>;
+  certificate(certificateNumber: string, signal?: AbortSignal): Promise<CertificateResult>;
+  deltas(from: string, to: string, signal?: AbortSignal): Promise<DeltaEvent[]>;
 }

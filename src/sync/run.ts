@@ -14,14 +14,17 @@ import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts }
 import type { RunOutcome } from '../db/schema.js';
 import { ApiError, EpcSyncError, isFatal } from '../errors.js';
 import type { WorkItem } from './plan.js';
-import type { SearchApi } from './ports.js';
+import type { EpbApi } from './ports.js';
 import { BoundedQueue } from './queue.js';
 import { storeDay } from './store.js';
+import { applyDeltas } from './deltas.js';
+import { fetchDocumentsForDay } from './documents.js';
+import { daysMissingDocuments } from '../db/documents.js';
 import { walkDay, type DayFetch } from './walk-day.js';
 
 export interface RunDeps {
   db: Db;
-  api: SearchApi;
+  api: EpbApi;
   config: Config;
   logger: Logger;
 }
@@ -33,6 +36,8 @@ export interface RunSpec {
   items: readonly WorkItem[];
   /** Days the planner already left out because they were done. */
   skipped?: number;
+  /** Apply /api/deltas up to this day once the days are stored (the incremental sync). */
+  deltasUpTo?: string;
 }
 
 export interface RunReport {
@@ -69,9 +74,10 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   });
   const owner = `${hostname()}:${process.pid}:${runId}`;
   const log = logger.child({ run: runId, kind: spec.kind });
-  const counts: RunCounts = { daysPlanned: spec.items.length, daysDone: 0, daysIncomplete: 0, daysFailed: 0, rowsUpserted: 0, requests: 0 };
+  const counts: RunCounts = { daysPlanned: spec.items.length, daysDone: 0, daysIncomplete: 0, daysFailed: 0, rowsUpserted: 0, documentsFetched: 0, requests: 0 };
   let daysSkipped = spec.skipped ?? 0;
   let fatal: Error | null = null;
+  let deltaError: Error | null = null;
 
   // One controller for everything in flight: aborted by shutdown or by a fatal error.
   const stop = new AbortController();
@@ -151,6 +157,17 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     }
   };
 
+  const documentsFor = async (day: string) => {
+    try {
+      const docs = await fetchDocumentsForDay({ db, api, logger: log, register }, day, stop.signal);
+      counts.documentsFetched += docs.fetched;
+      counts.requests += docs.fetched + docs.notFound + docs.failed;
+    } catch (error) {
+      if (isFatal(error)) stopWith(error as Error);
+      else if (!stop.signal.aborted) log.error({ day, err: describe(error as Error) }, 'fetching documents failed; the next run retries them');
+    }
+  };
+
   const writer = (async () => {
     for await (const claimed of queue) {
       const { fetch } = claimed;
@@ -167,6 +184,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
         };
         if (result.status === 'done') log.info(line, 'day stored');
         else log.warn({ ...line, shortfall: fetch.shortfall }, 'day incomplete: rows still missing after reconciliation');
+        if (config.sync.fetchDocuments && !stop.signal.aborted) await documentsFor(fetch.day);
       } catch (error) {
         counts.daysFailed += 1;
         log.error({ day: fetch.day, err: describe(error as Error) }, 'storing day failed; the next run retries it');
@@ -196,25 +214,49 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     await Promise.all(Array.from({ length: config.api.concurrency }, one));
   };
 
+  const followDeltas = async (upTo: string) => {
+    try {
+      const deltas = await applyDeltas({ db, api, logger: log, register, lookbackDays: config.sync.lookbackDays }, upTo, stop.signal);
+      log.info(deltas, 'deltas up to date');
+    } catch (error) {
+      if (isFatal(error)) stopWith(error as Error);
+      else if (!stop.signal.aborted) {
+        deltaError = error as Error;
+        log.error({ err: describe(deltaError) }, 'applying deltas failed; the next sync continues from the last day applied');
+      }
+    }
+  };
+
   try {
-    let pending: WorkItem[] = [];
-    await walkers(spec.items[Symbol.iterator](), pending);
-    // Days another process held: wait for it to finish them or for its lease to run out.
-    const deadline = Date.now() + leaseSeconds * 3000;
-    while (pending.length > 0 && !stop.signal.aborted && Date.now() < deadline) {
-      log.info({ days: pending.length }, 'waiting for days leased by another process');
-      await sleep(Math.min(leaseSeconds * 500, 5000), stop.signal);
-      const again = pending;
-      pending = [];
-      await walkers(again[Symbol.iterator](), pending);
+    try {
+      let pending: WorkItem[] = [];
+      await walkers(spec.items[Symbol.iterator](), pending);
+      // Days another process held: wait for it to finish them or for its lease to run out.
+      const deadline = Date.now() + leaseSeconds * 3000;
+      while (pending.length > 0 && !stop.signal.aborted && Date.now() < deadline) {
+        log.info({ days: pending.length }, 'waiting for days leased by another process');
+        await sleep(Math.min(leaseSeconds * 500, 5000), stop.signal);
+        const again = pending;
+        pending = [];
+        await walkers(again[Symbol.iterator](), pending);
+      }
+      if (pending.length > 0 && !stop.signal.aborted) {
+        counts.daysIncomplete += pending.length;
+        log.warn({ days: pending.map((p) => p.day) }, 'days still held by another process; not done by this run');
+      }
+    } finally {
+      queue.close();
+      await writer;
     }
-    if (pending.length > 0 && !stop.signal.aborted) {
-      counts.daysIncomplete += pending.length;
-      log.warn({ days: pending.map((p) => p.day) }, 'days still held by another process; not done by this run');
+    if (spec.kind === 'sync' && config.sync.fetchDocuments) {
+      // Documents that failed or were not found last time, on days that are otherwise done.
+      for (const day of await daysMissingDocuments(db, register, 1000)) {
+        if (stop.signal.aborted) break;
+        await documentsFor(day);
+      }
     }
+    if (spec.deltasUpTo && config.sync.followDeltas && !stop.signal.aborted) await followDeltas(spec.deltasUpTo);
   } finally {
-    queue.close();
-    await writer;
     clearInterval(heartbeat);
     clearInterval(progress);
     signal?.removeEventListener('abort', onAbort);
@@ -224,12 +266,13 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     ? 'failed'
     : stop.signal.aborted
       ? 'interrupted'
-      : counts.daysFailed > 0
+      : counts.daysFailed > 0 || deltaError
         ? 'failed'
         : counts.daysIncomplete > 0
           ? 'incomplete'
           : 'succeeded';
-  await finishRun(db, runId, outcome, counts, fatal ? describe(fatal).message : null);
+  const failure = (fatal ?? deltaError) as Error | null;
+  await finishRun(db, runId, outcome, counts, failure?.message ?? null);
   log.info({ outcome, ...counts, daysSkipped }, 'run finished');
   return { runId, outcome, counts, daysSkipped, fatal };
 }

@@ -7,7 +7,7 @@
 import type { Register } from '../config/types.js';
 import type { CertificateRow } from '../db/certificates.js';
 import type { RejectedRow } from '../db/rejects.js';
-import type { SearchApi } from './ports.js';
+import type { EpbApi } from './ports.js';
 import { BANDS, DayCollector, assessDay, refetchPageSize, type Band } from './reconcile.js';
 
 export interface WalkInput {
@@ -30,7 +30,7 @@ export interface DayFetch {
   requests: number;
 }
 
-export async function walkDay(api: SearchApi, input: WalkInput, signal?: AbortSignal): Promise<DayFetch> {
+export async function walkDay(api: EpbApi, input: WalkInput, signal?: AbortSignal): Promise<DayFetch> {
   const collector = new DayCollector(input.day);
   let pages = 0;
   let requests = 0;

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Faults, type Fault, type FaultOptions, type ScriptedFault } from './faults.js';
+import { certificateRoute, deltasRoute } from './documents.js';
 import { search, type Answer } from './search.js';
 import { FakeStore } from './store.js';
 
@@ -157,6 +158,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const route = (path: string, params: URLSearchParams): Answer | null => {
     const searchMatch = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path);
     if (searchMatch) return search(params, { store, today: today(), seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true });
+    if (path === '/api/certificate') return certificateRoute(params, store);
+    if (path === '/api/deltas') return deltasRoute(params, store, today());
     for (const r of routes) {
       const answer = r(path, params, { store, today: today(), url: baseUrl });
       if (answer) return answer;

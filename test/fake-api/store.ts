@@ -26,7 +26,17 @@ export interface StoredCertificate {
   removed: boolean;
 }
 
+export interface DeltaEvent {
+  certificateNumber: string;
+  eventType: 'removed' | 'uprn_updated';
+  timestamp: string;
+}
+
 export class FakeStore {
+  /** The change feed /api/deltas serves. */
+  readonly events: DeltaEvent[] = [];
+  /** Certificates whose document answers 404 although the search row exists. */
+  readonly missingDocuments = new Set<string>();
   private readonly byNumber = new Map<string, StoredCertificate>();
   private readonly byDay = new Map<string, Set<string>>();
 
@@ -43,9 +53,20 @@ export class FakeStore {
     }
   }
 
-  removeCertificate(certificateNumber: string): void {
+  /** Cancelled or opted out: gone from search, reported by deltas. `at` is the event's ISO time. */
+  removeCertificate(certificateNumber: string, at = new Date().toISOString()): void {
     const c = this.byNumber.get(certificateNumber);
-    if (c) c.removed = true;
+    if (!c) return;
+    c.removed = true;
+    this.events.push({ certificateNumber, eventType: 'removed', timestamp: at });
+  }
+
+  /** A UPRN correction: the row changes and deltas report it. */
+  setUprn(certificateNumber: string, uprn: number | null, at = new Date().toISOString()): void {
+    const c = this.byNumber.get(certificateNumber);
+    if (!c) return;
+    c.row = { ...c.row, uprn };
+    this.events.push({ certificateNumber, eventType: 'uprn_updated', timestamp: at });
   }
 
   restoreCertificate(certificateNumber: string): void {

@@ -29,6 +29,8 @@ export function fakeEnv(api: FakeApi, database: TestDatabase, extra: Record<stri
     EPC_MAX_RETRIES: '6',
     EPC_TIMEOUT_MS: '10000',
     SYNC_LEASE_SECONDS: '5',
+    // One request per certificate: on only where a test is about documents.
+    FETCH_DOCUMENTS: 'false',
     LOG_LEVEL: 'info',
     ...database.env,
     ...extra,

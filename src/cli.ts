@@ -16,6 +16,9 @@ import { formatStatus, readStatus } from './ops/status.js';
 import { installShutdown } from './shutdown.js';
 import { backfill, documentsBackfill, syncOnce } from './sync/commands.js';
 import { formatRows } from './ops/table.js';
+import { downloadBulkFile } from './bulk/download.js';
+import { importBulkFile } from './bulk/import.js';
+import { join } from 'node:path';
 
 type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
 
@@ -64,6 +67,28 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .requiredOption('--to <day>', 'last registration day, YYYY-MM-DD')
     .action((opts: { from: string; to: string }) =>
       run(true, async (ctx, signal) => exitCodeForRun(await documentsBackfill(deps(ctx), opts, signal)), (config) => checkDays(opts, config)),
+    );
+
+  program
+    .command('import-bulk')
+    .description('download the latest monthly bulk file and import it (or import --file PATH), then hand its days to the checkpoint')
+    .option('--file <path>', 'import this ZIP (or the CSV inside it) instead of downloading')
+    .option('--force', 'import even if this exact file was imported before', false)
+    .action((opts: { file?: string; force: boolean }) =>
+      run(!opts.file, async (ctx, signal) => {
+        const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger };
+        let path = opts.file;
+        let lastUpdated: string | null = null;
+        if (!path) {
+          if (!ctx.api) throw new Error('downloading needs the API client');
+          const file = await downloadBulkFile(ctx.api, ctx.config.sync.register, join(ctx.config.database.dataDir, 'bulk'), ctx.logger, signal);
+          path = file.path;
+          lastUpdated = file.info.lastUpdated;
+        }
+        const report = await importBulkFile(deps, path, { force: opts.force, lastUpdated, signal });
+        process.stdout.write(`${JSON.stringify(report)}\n`);
+        return report.outcome === 'succeeded' || report.outcome === 'skipped' ? EXIT_OK : 1;
+      }),
     );
 
   program

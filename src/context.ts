@@ -3,17 +3,16 @@
  * commands that call the API, the client. `close()` releases them in order and may be called twice.
  */
 import type { Logger } from 'pino';
-import { createApiClient } from './api/index.js';
+import { createApiClient, type ApiClient } from './api/index.js';
 import type { Config } from './config/types.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
-import type { EpbApi } from './sync/ports.js';
 
 export interface Context {
   config: Config;
   logger: Logger;
   db: Db;
-  api: (EpbApi & { stop(): Promise<void> | void }) | null;
+  api: ApiClient | null;
   close(): Promise<void>;
 }
 

@@ -4,12 +4,17 @@ import { ApiHttp, type HttpDeps } from './http.js';
 import type { LimiterStats } from './limiter.js';
 import { fetchCertificate, type CertificateResult } from './certificate.js';
 import { fetchDeltas, type DeltaEvent } from './deltas.js';
+import { bulkFileInfo, bulkFileUrl, type BulkFileInfo } from './files.js';
+import type { Register } from '../config/types.js';
 import { searchDay, type SearchQuery, type SearchResult } from './search.js';
 
 export interface ApiClient {
   searchDay(query: SearchQuery, signal?: AbortSignal): Promise<SearchResult>;
   certificate(certificateNumber: string, signal?: AbortSignal): Promise<CertificateResult>;
   deltas(from: string, to: string, signal?: AbortSignal): Promise<DeltaEvent[]>;
+  bulkFileInfo(register: Register, signal?: AbortSignal): Promise<BulkFileInfo>;
+  /** A fresh pre-signed download URL (valid for about 30 seconds). */
+  bulkFileUrl(register: Register, signal?: AbortSignal): Promise<string>;
   stats(): LimiterStats;
   stop(): Promise<void>;
   /** The shared HTTP layer, for the endpoint modules added beside search. */
@@ -23,6 +28,8 @@ export function createApiClient(config: ApiConfig, deps: HttpDeps): ApiClient {
     searchDay: (query, signal) => searchDay(http, query, signal),
     certificate: (number, signal) => fetchCertificate(http, number, signal),
     deltas: (from, to, signal) => fetchDeltas(http, from, to, signal),
+    bulkFileInfo: (register, signal) => bulkFileInfo(http, register, signal),
+    bulkFileUrl: (register, signal) => bulkFileUrl(http, register, signal),
     stats: () => http.limiter.stats(),
     stop: () => http.stop(),
   };

@@ -43,7 +43,9 @@ export interface RequestOptions {
   accept?: (body: unknown) => boolean;
 }
 
-type Attempt = { kind: 'response'; status: number; body: unknown; text: string; retryAfter: string | undefined } | { kind: 'outcome'; outcome: AttemptOutcome };
+type Attempt =
+  | { kind: 'response'; status: number; body: unknown; text: string; retryAfter: string | undefined; location: string | undefined }
+  | { kind: 'outcome'; outcome: AttemptOutcome };
 
 export class ApiHttp {
   readonly limiter: RequestLimiter;
@@ -117,7 +119,14 @@ export class ApiHttp {
         body = undefined;
       }
       const retryAfter = response.headers['retry-after'];
-      return { kind: 'response', status: response.statusCode, body, text, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter };
+      return {
+        kind: 'response',
+        status: response.statusCode,
+        body,
+        text,
+        retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
+        location: response.headers.location,
+      };
     } catch (error) {
       if (signal?.aborted) throw new ApiError('ABORTED', 'request cancelled: shutting down');
       return { kind: 'outcome', outcome: classifyError(error) };
@@ -127,6 +136,8 @@ export class ApiHttp {
   /** A final answer (returned or thrown), or undefined when the attempt should go to the retry policy. */
   private interpret(r: Extract<Attempt, { kind: 'response' }>, request: string, options: RequestOptions): JsonResponse | undefined {
     const { status, body } = r;
+    // The bulk-file endpoints answer with a redirect to a short-lived download URL.
+    if (status >= 301 && status <= 308 && r.location) return { status, body: { location: r.location } };
     if (status === 403) {
       throw new ApiError(
         'API_FORBIDDEN',

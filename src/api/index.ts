@@ -6,3 +6,4 @@ export { parseSearchRow, type ParsedRow, type SearchRow } from './rows.js';
 export { searchDay, type Band, type SearchQuery, type SearchResult } from './search.js';
 export { fetchCertificate, type CertificateResult } from './certificate.js';
 export { fetchDeltas, type DeltaEvent } from './deltas.js';
+export { bulkFileInfo, bulkFileUrl, type BulkFileInfo } from './files.js';

@@ -69,7 +69,8 @@ WITH input AS (
            IS DISTINCT FROM (${DATA_COLUMNS.map((column) => `excluded.${column}`).join(', ')})
       THEN now() ELSE c.last_changed_at END,
     last_seen_at = now(),
-    removed_at = NULL
+    removed_at = NULL,
+    source = 'api'
   RETURNING (xmax = 0) AS inserted, (c.last_changed_at = now()) AS changed
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted,

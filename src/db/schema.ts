@@ -54,6 +54,10 @@ export const certificates = pgTable(
     documentError: text('document_error'),
     /** Set when the API's deltas report the certificate removed (cancelled or opted out); never deleted. */
     removedAt: tstz('removed_at'),
+    /** Where the typed columns last came from: 'api' (live) or 'bulk' (the monthly file, never allowed to overwrite 'api'). */
+    source: text('source').notNull().default('api'),
+    /** The whole bulk-file row (every column, repeated names suffixed __2), so no field of the file is lost. */
+    bulkRow: jsonb('bulk_row'),
   },
   (t) => [
     index('certificates_registration_date_idx').on(t.register, t.registrationDate),
@@ -100,6 +104,32 @@ export const deltaCheckpoint = pgTable(
     appliedAt: tstz('applied_at').notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.register, t.day] })],
+);
+
+/** One row per bulk file import: what was imported, how it went, and how fast. */
+export const bulkImports = pgTable(
+  'bulk_imports',
+  {
+    id: serial('id').primaryKey(),
+    register: text('register').notNull().default('domestic'),
+    fileName: text('file_name').notNull(),
+    /** The API's `lastUpdated` for the file, when it came from the API. */
+    lastUpdated: text('last_updated'),
+    sha256: text('sha256').notNull(),
+    bytes: bigint('bytes', { mode: 'number' }).notNull(),
+    /** running | succeeded | failed | interrupted */
+    status: text('status').notNull().default('running'),
+    rowsRead: integer('rows_read').notNull().default(0),
+    rowsImported: integer('rows_imported').notNull().default(0),
+    rowsRejected: integer('rows_rejected').notNull().default(0),
+    /** The newest registration day the file covers: days up to it were handed to the checkpoint. */
+    cutoffDay: date('cutoff_day', { mode: 'string' }),
+    rowsPerSecond: integer('rows_per_second'),
+    error: text('error'),
+    startedAt: tstz('started_at').notNull().defaultNow(),
+    finishedAt: tstz('finished_at'),
+  },
+  (t) => [index('bulk_imports_sha_idx').on(t.register, t.sha256)],
 );
 
 export const DAY_STATUSES = ['pending', 'running', 'done', 'incomplete', 'failed'] as const;

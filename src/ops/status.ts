@@ -48,6 +48,8 @@ export interface StatusReport {
   deltaFrontier: string | null;
   rejectedRows: number;
   days: { done: number; incomplete: number; failed: number; pending: number };
+  /** Done days by where their rows came from: the API walk or the bulk file. */
+  doneBySource: Record<string, number>;
   months: MonthRow[];
   lastRun: RunRow | null;
 }
@@ -78,6 +80,10 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
             (SELECT max(day)::text FROM delta_checkpoint WHERE register = $1) AS delta`,
     [register],
   );
+  const sources = await q.query<{ source: string; n: number }>(
+    `SELECT source, count(*)::int AS n FROM sync_checkpoint WHERE register = $1 AND status = 'done' GROUP BY source ORDER BY source`,
+    [register],
+  );
   const [lastRun] = await q.query<RunRow>(
     `SELECT id, kind, outcome, started_at AS "startedAt", finished_at AS "finishedAt", days_done AS "daysDone",
             days_incomplete AS "daysIncomplete", days_failed AS "daysFailed", rows_upserted AS "rowsUpserted", error
@@ -101,6 +107,7 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
     deltaFrontier: totals?.delta ?? null,
     rejectedRows: totals?.rejected ?? 0,
     days,
+    doneBySource: Object.fromEntries(sources.map((r) => [r.source, r.n])),
     months: months.map((m) => ({
       ...m,
       rows: Number(m.rows),
@@ -143,7 +150,7 @@ export function formatStatus(s: StatusReport): string {
     `  ${s.healthy ? 'OK' : 'ATTENTION'}: ${s.verdict}`,
     `  certificates: ${s.certificates} (${s.documents.with} with document, ${s.documents.without} without; ${s.removedCertificates} removed)   rejected rows: ${s.rejectedRows}`,
     `  deltas applied through: ${s.deltaFrontier ?? '-'}`,
-    `  days: ${s.days.done} done, ${s.days.incomplete} incomplete, ${s.days.failed} failed, ${s.days.pending} pending`,
+    `  days: ${s.days.done} done (${Object.entries(s.doneBySource).map(([k, v]) => `${v} from ${k}`).join(', ') || 'none'}), ${s.days.incomplete} incomplete, ${s.days.failed} failed, ${s.days.pending} pending`,
     `  newest done day: ${s.newestDoneDay ?? '-'}   yesterday: ${s.yesterday ?? '-'}   days behind: ${s.daysBehind ?? '-'}`,
   ];
   if (s.lastRun) {

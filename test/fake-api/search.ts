@@ -10,6 +10,8 @@ import type { FakeStore, SearchRow } from './store.js';
 export interface Answer {
   status: number;
   body: unknown;
+  /** For redirects. */
+  location?: string;
 }
 
 const wrapError = (status: number, error: string): Answer => ({ status, body: { data: { error } } });

@@ -7,9 +7,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { Faults, type Fault, type FaultOptions, type ScriptedFault } from './faults.js';
+import { BulkFiles, bulkCsv, zipOf, type PublishedFile } from './bulk.js';
 import { certificateRoute, deltasRoute } from './documents.js';
 import { search, type Answer } from './search.js';
-import { FakeStore } from './store.js';
+import { FakeStore, type SearchRow } from './store.js';
 
 /** A valid token (64 alphanumerics) the fake accepts unless told otherwise. */
 export const FAKE_TOKEN = 'FakeEpbToken0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO0'.slice(0, 64);
@@ -50,6 +51,10 @@ export interface FakeApi {
   failNext(fault: ScriptedFault): void;
   setToday(day: string): void;
   addRoute(route: Route): void;
+  /** The bulk-file endpoints' state: publish a file, shorten the link lifetime, cut downloads. */
+  bulk: BulkFiles;
+  /** Builds and publishes the monthly ZIP from the store's visible rows (plus raw extra lines). */
+  publishBulkFile(options?: { lastUpdated?: string; extraLines?: string[]; rows?: SearchRow[] }): Promise<PublishedFile>;
   close(): Promise<void>;
 }
 
@@ -68,11 +73,18 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const cache = new Map<string, { expires: number; answer: Answer }>();
   const routes: Route[] = [];
   const requests: RequestRecord[] = [];
+  const bulk = new BulkFiles();
   let baseUrl = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const time = performance.timeOrigin + performance.now();
     const url = new URL(req.url ?? '/', 'http://fake');
+    // The pre-signed download host (S3): its own signature, no bearer token, not behind the API's WAF.
+    if (url.pathname.startsWith('/s3/')) {
+      requests.push({ time, method: req.method ?? 'GET', path: url.pathname, query: {}, status: 0, fault: null });
+      bulk.serve(req, res, url);
+      return;
+    }
     const record = (status: number, fault: Fault | null = null) => {
       const query: Record<string, string | string[]> = {};
       for (const key of new Set(url.searchParams.keys())) {
@@ -159,6 +171,8 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     const searchMatch = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path);
     if (searchMatch) return search(params, { store, today: today(), seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true });
     if (path === '/api/certificate') return certificateRoute(params, store);
+    if (path === '/api/files/domestic/csv/info') return bulk.info();
+    if (path === '/api/files/domestic/csv') return bulk.file ? { status: 302, body: null, location: bulk.signedUrl(baseUrl) } : bulk.info();
     if (path === '/api/deltas') return deltasRoute(params, store, today());
     for (const r of routes) {
       const answer = r(path, params, { store, today: today(), url: baseUrl });
@@ -186,6 +200,13 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     failNext: (f) => faults.script(f),
     setToday: (day) => void (todayOverride = day),
     addRoute: (r) => void routes.push(r),
+    bulk,
+    async publishBulkFile(o = {}) {
+      const rows = o.rows ?? [...store.visibleBetween('0000-00-00', '9999-99-99')];
+      const zip = await zipOf('certificates.csv', bulkCsv(rows, o.extraLines));
+      bulk.file = { zip, lastUpdated: o.lastUpdated ?? `${today()}T00:31:19.000+00:00` };
+      return bulk.file;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -195,6 +216,10 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
 }
 
 function sendJson(res: ServerResponse, answer: Answer): void {
+  if (answer.location) {
+    res.writeHead(answer.status, { location: answer.location }).end();
+    return;
+  }
   const text = JSON.stringify(answer.body);
   res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);

@@ -3,7 +3,7 @@ import { verdictFor, type StatusReport } from '../../src/ops/status.js';
 
 const base: Omit<StatusReport, 'verdict' | 'healthy'> = {
   register: 'domestic', yesterday: '2026-11-23', newestDoneDay: '2026-11-23', daysBehind: 0, missingDays: 0, oldestMissingDay: null,
-  certificates: 10, removedCertificates: 0, documents: { with: 10, without: 0 }, deltaFrontier: '2026-11-23', rejectedRows: 0, days: { done: 30, incomplete: 0, failed: 0, pending: 0 }, months: [], lastRun: null,
+  certificates: 10, removedCertificates: 0, documents: { with: 10, without: 0 }, deltaFrontier: '2026-11-23', rejectedRows: 0, days: { done: 30, incomplete: 0, failed: 0, pending: 0 }, doneBySource: { api: 30 }, months: [], lastRun: null,
 };
 
 describe('status verdict', () => {

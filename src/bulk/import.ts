@@ -1,0 +1,163 @@
+/**
+ * Imports a bulk file: ZIP entry → csv-parse → batches → COPY into staging → one merge per batch,
+ * streaming all the way so memory stays flat whatever the file size. Parsing the next batch overlaps
+ * with the database writing the previous one (one batch in flight). Every unreadable row goes to
+ * `rejected_rows` with its reason and raw text. At the end the file's days are handed to the checkpoint
+ * so the nightly sync continues from the file's cut-off instead of walking the history again.
+ */
+import { hostname } from 'node:os';
+import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { parse } from 'csv-parse';
+import type { Logger } from 'pino';
+import type { Config } from '../config/types.js';
+import { addDays } from '../days.js';
+import { finishImport, findImport, handOverDays, mergeBulkBatch, startImport, type BulkRow } from '../db/bulk.js';
+import type { Db } from '../db/client.js';
+import { insertRejects, type RejectedRow } from '../db/rejects.js';
+import { finishRun, startRun } from '../db/runs.js';
+import { startProgress } from './progress.js';
+import { parseBulkRecord, readHeader, type BulkHeader } from './row.js';
+import { openCsv, sha256File } from './source.js';
+
+export const BULK_BATCH = 5000;
+
+export interface ImportDeps {
+  db: Db;
+  config: Config;
+  logger: Logger;
+}
+
+export interface ImportOptions {
+  force: boolean;
+  /** The API's lastUpdated for the file, when it came from the API. */
+  lastUpdated?: string | null;
+  signal?: AbortSignal;
+}
+
+export interface ImportReport {
+  skipped: boolean;
+  importId: number | null;
+  outcome: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+  rowsRead: number;
+  rowsImported: number;
+  rowsRejected: number;
+  cutoffDay: string | null;
+  daysHandedOver: number;
+  rowsPerSecond: number;
+}
+
+export async function importBulkFile(deps: ImportDeps, path: string, options: ImportOptions): Promise<ImportReport> {
+  const { db, config, logger } = deps;
+  const register = config.sync.register;
+  const sha256 = await sha256File(path);
+  const previous = await findImport(db, register, sha256);
+  if (previous && !options.force) {
+    logger.info({ file: path, importId: previous.id }, 'this file was imported already; skipping (use --force to import it again)');
+    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0 };
+  }
+  const bytes = (await stat(path)).size;
+  const importId = await startImport(db, register, { name: basename(path), sha256, bytes, lastUpdated: options.lastUpdated ?? null });
+  const runId = await startRun(db, { register, kind: 'bulk', rangeFrom: null, rangeTo: null, host: hostname(), pid: process.pid });
+  const log = logger.child({ run: runId, import: importId });
+  const source = await openCsv(path);
+  log.info({ file: path, entry: source.entry, bytes }, 'bulk import started');
+
+  const started = Date.now();
+  const counts = { read: 0, imported: 0, rejected: 0 };
+  const perDay = new Map<string, { stored: number; rejected: number }>();
+  const tally = (day: string | null, key: 'stored' | 'rejected') => {
+    if (!day) return;
+    const c = perDay.get(day) ?? { stored: 0, rejected: 0 };
+    c[key] += 1;
+    perDay.set(day, c);
+  };
+  let rows: BulkRow[] = [];
+  let rejects: RejectedRow[] = [];
+  let inFlight: Promise<void> = Promise.resolve();
+  const progress = startProgress('import', 'rows', null, log);
+
+  const flush = async () => {
+    const batchRows = rows;
+    const batchRejects = rejects;
+    rows = [];
+    rejects = [];
+    await inFlight; // one batch in the database while the next one is parsed
+    inFlight = db.transaction(async (tx) => {
+      await insertRejects(tx, register, runId, batchRejects);
+      if (batchRows.length > 0) await mergeBulkBatch(tx, register, batchRows);
+    }).then(() => {
+      counts.imported += batchRows.length;
+      progress.update(counts.imported);
+    });
+    // Surface a failed write now rather than after the whole file.
+    inFlight.catch(() => undefined);
+  };
+
+  let outcome: ImportReport['outcome'] = 'succeeded';
+  let error: Error | null = null;
+  let cutoffDay: string | null = null;
+  let daysHandedOver = 0;
+  try {
+    const parser = source.stream.pipe(
+      parse({
+        raw: true,
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: true,
+        skip_records_with_error: true,
+        on_skip: (err, raw) => {
+          counts.read += 1;
+          counts.rejected += 1;
+          rejects.push({ source: 'bulk', day: null, reason: `unreadable CSV: ${err?.message ?? 'unknown error'}`, raw: raw ?? '' });
+          return undefined;
+        },
+      }),
+    );
+    let header: BulkHeader | null = null;
+    for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
+      if (options.signal?.aborted) throw new Error('interrupted');
+      if (!header) {
+        header = readHeader(record);
+        continue;
+      }
+      counts.read += 1;
+      const parsed = parseBulkRecord(record, header);
+      if (parsed.ok) {
+        rows.push({ row: parsed.row, full: parsed.full, ordinal: counts.read });
+        tally(parsed.row.registrationDate, 'stored');
+      } else {
+        counts.rejected += 1;
+        rejects.push({ source: 'bulk', day: parsed.day, reason: parsed.reason, raw: raw.replace(/\r?\n$/, '') });
+        tally(parsed.day, 'rejected');
+      }
+      if (rows.length + rejects.length >= BULK_BATCH) await flush();
+    }
+    await flush();
+    await inFlight;
+
+    const days = [...perDay.keys()].sort();
+    const newestInFile = days.at(-1) ?? null;
+    // The file is regenerated on the 1st: it cannot be complete for the day it was made on.
+    const madeOn = options.lastUpdated ? addDays(options.lastUpdated.slice(0, 10), -1) : null;
+    cutoffDay = newestInFile && madeOn && madeOn < newestInFile ? madeOn : newestInFile;
+    if (days[0] && cutoffDay) {
+      daysHandedOver = await db.transaction((tx) => handOverDays(tx, register, days[0]!, cutoffDay!, perDay));
+    }
+  } catch (e) {
+    error = e as Error;
+    outcome = options.signal?.aborted ? 'interrupted' : 'failed';
+    await inFlight.catch(() => undefined);
+  } finally {
+    progress.stop();
+  }
+  const rowsPerSecond = Math.round(counts.imported / Math.max((Date.now() - started) / 1000, 0.001));
+  await finishImport(db, importId, { status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, rowsPerSecond, error: error?.message ?? null });
+  await finishRun(db, runId, outcome, {
+    daysPlanned: 0, daysDone: daysHandedOver, daysIncomplete: 0, daysFailed: 0, rowsUpserted: counts.imported, documentsFetched: 0, requests: 0,
+  }, error?.message ?? null);
+  const report = { skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, daysHandedOver, rowsPerSecond };
+  if (error && outcome === 'failed') log.error({ ...report, err: { message: error.message } }, 'bulk import failed; run it again to restart it cleanly');
+  else log.info(report, 'bulk import finished');
+  return report;
+}

@@ -1,0 +1,133 @@
+/**
+ * Bulk-file rows into `certificates`: COPY a batch into a temporary staging table, then one merge.
+ * The merge never downgrades: a row the API wrote (source 'api', possibly with a document) keeps its
+ * typed columns and only gains the file's full row; rows from the file itself are refreshed. After the
+ * import, the file's days are handed to the checkpoint as done (source 'bulk').
+ */
+import type { CertificateRow } from './certificates.js';
+import type { Queryable } from './client.js';
+
+export interface BulkRow {
+  row: CertificateRow;
+  full: Record<string, string>;
+  /** Position in the file: the last occurrence of a certificate wins. */
+  ordinal: number;
+}
+
+const STAGE_COLUMNS = [
+  'ordinal', 'certificate_number', 'address_line1', 'address_line2', 'address_line3', 'address_line4', 'postcode', 'post_town',
+  'council', 'constituency', 'current_energy_efficiency_band', 'registration_date', 'uprn', 'schema_type', 'bulk_row',
+] as const;
+const TYPED = STAGE_COLUMNS.slice(1, 14);
+
+/** CSV for COPY: NULL is an unquoted empty field, every value is quoted. */
+function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  return `"${String(value).replace(/"/g, '""')}"`;
+}
+
+export function toCopyCsv(rows: readonly BulkRow[]): string {
+  let out = '';
+  for (const { row, full, ordinal } of rows) {
+    out += [
+      ordinal, row.certificateNumber, row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4, row.postcode, row.postTown,
+      row.council, row.constituency, row.currentEnergyEfficiencyBand, row.registrationDate, row.uprn, row.schemaType, JSON.stringify(full),
+    ].map(csvField).join(',');
+    out += '\n';
+  }
+  return out;
+}
+
+/** Stages and merges one batch; must run inside a transaction (the staging table lives until commit). */
+export async function mergeBulkBatch(tx: Queryable, register: string, rows: readonly BulkRow[]): Promise<{ inserted: number; updated: number }> {
+  await tx.query(
+    `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (
+       ordinal int, certificate_number text, address_line1 text, address_line2 text, address_line3 text, address_line4 text,
+       postcode text, post_town text, council text, constituency text, current_energy_efficiency_band text,
+       registration_date date, uprn bigint, schema_type text, bulk_row jsonb
+     ) ON COMMIT DELETE ROWS`,
+  );
+  await tx.copyCsv('bulk_stage', STAGE_COLUMNS, toCopyCsv(rows));
+  const fromFile = (column: string) => `${column} = CASE WHEN c.source = 'bulk' THEN excluded.${column} ELSE c.${column} END`;
+  const [counts] = await tx.query<{ inserted: number; updated: number }>(
+    `WITH merged AS (
+       INSERT INTO certificates AS c (register, source, ${TYPED.join(', ')}, bulk_row)
+       SELECT DISTINCT ON (certificate_number) $1, 'bulk', ${TYPED.join(', ')}, bulk_row
+       FROM bulk_stage ORDER BY certificate_number, ordinal DESC
+       ON CONFLICT (certificate_number) DO UPDATE SET
+         ${TYPED.filter((c) => c !== 'certificate_number').map(fromFile).join(',\n         ')},
+         bulk_row = excluded.bulk_row,
+         last_changed_at = CASE
+           WHEN c.source = 'bulk' AND (${TYPED.map((c) => `c.${c}`).join(', ')}) IS DISTINCT FROM (${TYPED.map((c) => `excluded.${c}`).join(', ')})
+           THEN now() ELSE c.last_changed_at END
+       RETURNING (xmax = 0) AS inserted
+     )
+     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
+    [register],
+  );
+  return counts ?? { inserted: 0, updated: 0 };
+}
+
+/**
+ * Marks every day from `from` to `cutoff` done with source 'bulk' and the file's count for it, except
+ * days the API walk already did (those keep their own counts) and days another process holds.
+ */
+export async function handOverDays(
+  tx: Queryable,
+  register: string,
+  from: string,
+  cutoff: string,
+  counts: ReadonlyMap<string, { stored: number; rejected: number }>,
+): Promise<number> {
+  const perDay = [...counts].filter(([day]) => day >= from && day <= cutoff).map(([day, c]) => ({ day, ...c }));
+  const rows = await tx.query(
+    `WITH counts AS (SELECT * FROM json_to_recordset($4::json) AS r(day date, stored int, rejected int))
+     INSERT INTO sync_checkpoint AS s (register, day, status, source, expected_count, stored_count, rejected_count, finished_at, updated_at)
+     SELECT $1, d::date, 'done', 'bulk', coalesce(c.stored, 0) + coalesce(c.rejected, 0), coalesce(c.stored, 0), coalesce(c.rejected, 0), now(), now()
+     FROM generate_series($2::date, $3::date, interval '1 day') AS d LEFT JOIN counts c ON c.day = d::date
+     ON CONFLICT (register, day) DO UPDATE SET
+       status = 'done', source = 'bulk', expected_count = excluded.expected_count, stored_count = excluded.stored_count,
+       rejected_count = excluded.rejected_count, last_error = NULL, finished_at = now(), updated_at = now()
+     WHERE (s.status <> 'done' OR s.source = 'bulk')
+       AND (s.status <> 'running' OR s.lease_expires_at IS NULL OR s.lease_expires_at < now())
+     RETURNING day`,
+    [register, from, cutoff, JSON.stringify(perDay)],
+  );
+  return rows.length;
+}
+
+export interface ImportRecord {
+  id: number;
+  status: string;
+  sha256: string;
+  lastUpdated: string | null;
+}
+
+export async function findImport(q: Queryable, register: string, sha256: string): Promise<ImportRecord | null> {
+  const [row] = await q.query<ImportRecord>(
+    `SELECT id, status, sha256, last_updated AS "lastUpdated" FROM bulk_imports
+     WHERE register = $1 AND sha256 = $2 AND status = 'succeeded' ORDER BY id DESC LIMIT 1`,
+    [register, sha256],
+  );
+  return row ?? null;
+}
+
+export async function startImport(q: Queryable, register: string, file: { name: string; sha256: string; bytes: number; lastUpdated: string | null }): Promise<number> {
+  const [row] = await q.query<{ id: number }>(
+    `INSERT INTO bulk_imports (register, file_name, sha256, bytes, last_updated) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [register, file.name, file.sha256, file.bytes, file.lastUpdated],
+  );
+  return row!.id;
+}
+
+export async function finishImport(
+  q: Queryable,
+  id: number,
+  result: { status: string; rowsRead: number; rowsImported: number; rowsRejected: number; cutoffDay: string | null; rowsPerSecond: number; error: string | null },
+): Promise<void> {
+  await q.query(
+    `UPDATE bulk_imports SET status = $2, rows_read = $3, rows_imported = $4, rows_rejected = $5, cutoff_day = $6,
+       rows_per_second = $7, error = $8, finished_at = now() WHERE id = $1`,
+    [id, result.status, result.rowsRead, result.rowsImported, result.rowsRejected, result.cutoffDay, result.rowsPerSecond, result.error],
+  );
+}

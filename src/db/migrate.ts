@@ -18,6 +18,12 @@ export interface MigrationResult {
 export async function migrate(db: Db, migrationsFolder = MIGRATIONS_FOLDER): Promise<MigrationResult> {
   const migrations = readMigrationFiles({ migrationsFolder });
   try {
+    // Up to date: return without any DDL, so the daemon can run as a role that may not create tables.
+    const [table] = await db.query<{ t: string | null }>(`SELECT to_regclass('drizzle.__drizzle_migrations')::text AS t`);
+    if (table?.t) {
+      const done = new Set((await db.query<{ hash: string }>(`SELECT hash FROM drizzle.__drizzle_migrations`)).map((r) => r.hash));
+      if (migrations.every((m) => done.has(m.hash))) return { applied: 0, total: migrations.length };
+    }
     return await db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('epc-sync:migrate'))`);
       await tx.query(`CREATE SCHEMA IF NOT EXISTS drizzle`);

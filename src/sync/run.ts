@@ -21,6 +21,7 @@ import { applyDeltas } from './deltas.js';
 import { fetchDocumentsForDay } from './documents.js';
 import { daysMissingDocuments } from '../db/documents.js';
 import { walkDay, type DayFetch } from './walk-day.js';
+import { withDbRetry } from './db-retry.js';
 
 export interface RunDeps {
   db: Db;
@@ -63,15 +64,16 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   const register = config.sync.register;
   const leaseSeconds = config.sync.leaseSeconds;
 
-  await closeAbandonedRuns(db, register, leaseSeconds * 3);
-  const runId = await startRun(db, {
+  const retrying = <T>(what: string, fn: () => Promise<T>) => withDbRetry(what, fn, logger, signal);
+  await retrying('closing abandoned runs', () => closeAbandonedRuns(db, register, leaseSeconds * 3));
+  const runId = await retrying('starting the run', () => startRun(db, {
     register,
     kind: spec.kind,
     rangeFrom: spec.rangeFrom,
     rangeTo: spec.rangeTo,
     host: hostname(),
     pid: process.pid,
-  });
+  }));
   const owner = `${hostname()}:${process.pid}:${runId}`;
   const log = logger.child({ run: runId, kind: spec.kind });
   const counts: RunCounts = { daysPlanned: spec.items.length, daysDone: 0, daysIncomplete: 0, daysFailed: 0, rowsUpserted: 0, documentsFetched: 0, requests: 0 };
@@ -116,7 +118,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
       }
       log.info({ day: item.day, recorded: item.lookbackExpected, now: total }, 'late arrivals: re-walking day');
     }
-    const claim = await claimDay(db, { ...key, owner, runId, leaseSeconds, force: item.force });
+    const claim = await retrying(`claiming ${item.day}`, () => claimDay(db, { ...key, owner, runId, leaseSeconds, force: item.force }));
     if (claim.kind === 'done') {
       daysSkipped += 1;
       return 'handled';
@@ -143,17 +145,19 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     const key = { register, day: item.day };
     if (isFatal(error)) {
       stopWith(error);
-      await releaseDay(db, key, owner, previous);
+      await retrying(`releasing ${item.day}`, () => releaseDay(db, key, owner, previous));
     } else if (stop.signal.aborted || isTodayRefusal(error)) {
       // Shutdown, or the API's clock says the day has not ended yet: give the day back untouched.
-      await releaseDay(db, key, owner, previous);
+      await retrying(`releasing ${item.day}`, () => releaseDay(db, key, owner, previous));
     } else {
       counts.daysFailed += 1;
       log.error({ day: item.day, err: describe(error) }, 'day failed; the next run retries it');
-      await finishDay(db, {
-        ...key, owner, status: 'failed', expectedCount: null, storedCount: null, rejectedCount: 0,
-        pages: 0, requests: 0, error: describe(error).message,
-      });
+      await retrying(`recording ${item.day} as failed`, () =>
+        finishDay(db, {
+          ...key, owner, status: 'failed', expectedCount: null, storedCount: null, rejectedCount: 0,
+          pages: 0, requests: 0, error: describe(error).message,
+        }),
+      );
     }
   };
 
@@ -173,7 +177,8 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
       const { fetch } = claimed;
       const started = Date.now();
       try {
-        const result = await storeDay(db, { register, owner, runId, fetch });
+        // The whole day's transaction is repeated after an outage: it is an idempotent upsert.
+        const result = await withDbRetry(`storing ${fetch.day}`, () => storeDay(db, { register, owner, runId, fetch }), log);
         counts.rowsUpserted += result.inserted + result.changed;
         if (result.status === 'done') counts.daysDone += 1;
         else counts.daysIncomplete += 1;
@@ -272,7 +277,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
           ? 'incomplete'
           : 'succeeded';
   const failure = (fatal ?? deltaError) as Error | null;
-  await finishRun(db, runId, outcome, counts, failure?.message ?? null);
+  await withDbRetry('finishing the run', () => finishRun(db, runId, outcome, counts, failure?.message ?? null), log);
   log.info({ outcome, ...counts, daysSkipped }, 'run finished');
   return { runId, outcome, counts, daysSkipped, fatal };
 }

@@ -10,6 +10,8 @@ export interface SearchQuery {
   page: number;
   pageSize: number;
   bands?: readonly Band[];
+  /** `council[]` filter: names, as the search rows carry them. */
+  councils?: readonly string[];
 }
 
 export type SearchResult =
@@ -39,6 +41,7 @@ export async function searchDay(http: ApiHttp, q: SearchQuery, signal?: AbortSig
     page_size: String(q.pageSize),
   });
   for (const band of q.bands ?? []) params.append('efficiency_rating[]', band);
+  for (const council of q.councils ?? []) params.append('council[]', council);
   const response = await http.getJson('search', `api/${q.register}/search`, params, { signal, accept: isPage });
   // A JSON 404 for a date range means "no certificates that day", not an error.
   if (response.status === 404) return { kind: 'empty' };

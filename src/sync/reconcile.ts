@@ -89,3 +89,27 @@ export function assessDay(expected: number, collector: DayCollector, bandTotals?
 export function refetchPageSize(pageSize: number, attempt: number): number {
   return Math.max(1, pageSize - attempt);
 }
+
+/**
+ * The councils seen on a day, packed into groups whose known rows stay under `maxRows`, so each group's
+ * query (`council[]=…&council[]=…`) fits in one page and comes back whole. A council alone over the
+ * limit is a group of its own (its pages may still overlap; later passes deal with that).
+ */
+export function councilGroups(collector: DayCollector, maxRows: number, maxPerGroup = 60): string[][] {
+  const counts = new Map<string, number>();
+  for (const row of collector.rows.values()) if (row.council !== null) counts.set(row.council, (counts.get(row.council) ?? 0) + 1);
+  const groups: string[][] = [];
+  let current: string[] = [];
+  let rows = 0;
+  for (const [council, n] of [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))) {
+    if (current.length > 0 && (rows + n > maxRows || current.length >= maxPerGroup)) {
+      groups.push(current);
+      current = [];
+      rows = 0;
+    }
+    current.push(council);
+    rows += n;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}

@@ -1,14 +1,14 @@
 /**
  * Walks one registration day through the API: every page of the day, then, while distinct rows fall
  * short of the API's total, the day again split by energy band (a band of at most one page comes back
- * whole) and bounded re-fetches of whatever is still short. Returns everything collected; it does not
- * touch the database.
+ * whole), then by groups of councils (which also finds rows with no band), then bounded re-fetches of
+ * whatever is still short. Returns everything collected; it does not touch the database.
  */
 import type { Register } from '../config/types.js';
 import type { CertificateRow } from '../db/certificates.js';
 import type { RejectedRow } from '../db/rejects.js';
 import type { EpbApi } from './ports.js';
-import { BANDS, DayCollector, assessDay, refetchPageSize, type Band } from './reconcile.js';
+import { BANDS, DayCollector, assessDay, councilGroups, refetchPageSize, type Band } from './reconcile.js';
 
 export interface WalkInput {
   register: Register;
@@ -35,9 +35,9 @@ export async function walkDay(api: EpbApi, input: WalkInput, signal?: AbortSigna
   let pages = 0;
   let requests = 0;
 
-  /** Every page of one slice of the day; returns the slice's total. */
-  const fetchSlice = async (band: Band | null, pageSize: number): Promise<number> => {
-    const query = { register: input.register, day: input.day, pageSize, ...(band ? { bands: [band] } : {}) };
+  /** Every page of one slice of the day (a band, a group of councils, or all of it); returns the slice's total. */
+  const fetchSlice = async (band: Band | null, pageSize: number, councils?: readonly string[]): Promise<number> => {
+    const query = { register: input.register, day: input.day, pageSize, ...(band ? { bands: [band] } : {}), ...(councils ? { councils } : {}) };
     requests += 1;
     const first = await api.searchDay({ ...query, page: 1 }, signal);
     if (first.kind === 'empty') return 0;
@@ -69,6 +69,13 @@ export async function walkDay(api: EpbApi, input: WalkInput, signal?: AbortSigna
       }),
     );
     assessment = assessDay(expected, collector, bandTotals);
+    if (!assessment.complete) {
+      // Rows with no band (or in a band larger than a page): ask again council by council, in groups
+      // small enough to come back in one page. Only rows with no council are out of reach of this.
+      const groups = councilGroups(collector, Math.floor(input.pageSize * 0.8));
+      await Promise.all(groups.map((group) => fetchSlice(null, input.pageSize, group)));
+      assessment = assessDay(expected, collector, bandTotals);
+    }
     for (let attempt = 1; attempt <= input.reconcileAttempts && !assessment.complete; attempt += 1) {
       const size = refetchPageSize(input.pageSize, attempt);
       await Promise.all(assessment.short.map((slice) => fetchSlice(slice.band, size)));

@@ -37,6 +37,15 @@ function exeterRows(): SearchRow[] {
   return templates;
 }
 
+// A day's certificates come from all over England and Wales, not one city.
+const PLACES: ReadonlyArray<readonly [string, string]> = [
+  ['Exeter', 'Exeter'], ['East Devon', 'Exmouth and Exeter East'], ['Teignbridge', 'Newton Abbot'], ['Plymouth', 'Plymouth Sutton and Devonport'],
+  ['Bristol, City of', 'Bristol Central'], ['Cardiff', 'Cardiff East'], ['Swansea', 'Swansea West'], ['Gwynedd', 'Dwyfor Meirionnydd'],
+  ['Leeds', 'Leeds Central and Headingley'], ['Manchester', 'Manchester Central'], ['Birmingham', 'Birmingham Ladywood'], ['Cornwall', 'Truro and Falmouth'],
+  ['Hammersmith and Fulham', 'Chelsea and Fulham'], ['Newcastle upon Tyne', 'Newcastle upon Tyne Central and West'], ['Norwich', 'Norwich South'],
+  ['Cambridge', 'Cambridge'], ['Liverpool', 'Liverpool Riverside'], ['Sheffield', 'Sheffield Central'], ['Leicester', 'Leicester South'], ['York', 'York Central'],
+];
+
 const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', "Flat 3, St. Mary's Court", 'Bwthyn Ŵyn\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
 
 function certificateNumber(random: () => number): string {
@@ -55,6 +64,8 @@ export function generateDay(day: string, count: number, options: { seed?: number
     while (seen.has(number)) number = certificateNumber(random);
     seen.add(number);
     const row: SearchRow = { ...template, certificateNumber: number, registrationDate: day };
+    const place = PLACES[Math.floor(random() * PLACES.length)]!;
+    if (row.council !== null) [row.council, row.constituency] = place;
     const roll = random();
     if (roll < 0.02) row.currentEnergyEfficiencyBand = null;
     else if (roll < 0.03) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DayCollector, assessDay, refetchPageSize, type Band } from '../../src/sync/reconcile.js';
+import { DayCollector, assessDay, councilGroups, refetchPageSize, type Band } from '../../src/sync/reconcile.js';
 
 const row = (n: number, band: string | null) => ({
   certificateNumber: `0000-0000-0000-0000-${String(n).padStart(4, '0')}`,
@@ -74,5 +74,21 @@ describe('reconciliation', () => {
   it('varies the page size on each re-fetch, never below 1', () => {
     expect([1, 2, 3].map((a) => refetchPageSize(5000, a))).toEqual([4999, 4998, 4997]);
     expect(refetchPageSize(1, 3)).toBe(1);
+  });
+});
+
+describe('council groups', () => {
+  it('packs the councils of a day into groups that fit one page, busiest first', () => {
+    const c = new DayCollector('2026-01-05');
+    const rows = [
+      ...Array.from({ length: 6 }, (_, i) => ({ ...row(i, 'C'), council: 'Leeds' })),
+      ...Array.from({ length: 3 }, (_, i) => ({ ...row(10 + i, 'D'), council: 'York' })),
+      ...Array.from({ length: 2 }, (_, i) => ({ ...row(20 + i, null), council: 'Cardiff' })),
+      { ...row(30, null), council: null },
+    ];
+    c.add(rows);
+    expect(councilGroups(c, 5)).toEqual([['Leeds'], ['York', 'Cardiff']]);
+    expect(councilGroups(c, 100)).toEqual([['Leeds', 'York', 'Cardiff']]);
+    expect(councilGroups(c, 100, 2)).toEqual([['Leeds', 'York'], ['Cardiff']]);
   });
 });

@@ -29,5 +29,6 @@ COPY config ./config
 RUN mkdir -p /app/data && chown node:node /app/data
 USER node
 VOLUME ["/app/data"]
+EXPOSE 9464
 # npm forwards SIGTERM/SIGINT to the daemon, which releases in-flight days and exits 0.
 CMD ["npm", "start"]

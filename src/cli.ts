@@ -14,6 +14,7 @@ import { EXIT_CONFIG, EXIT_OK, exitCodeForError, exitCodeForRun } from './exit-c
 import { createLogger } from './logger.js';
 import { formatStatus, readStatus } from './ops/status.js';
 import { installShutdown } from './shutdown.js';
+import { startOpsServer } from './ops/server.js';
 import { backfill, documentsBackfill, syncOnce } from './sync/commands.js';
 import { formatRows } from './ops/table.js';
 import { downloadBulkFile } from './bulk/download.js';
@@ -44,7 +45,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   program
     .command('sync')
     .description('one incremental pass: frontier → yesterday, plus a re-check of the last SYNC_LOOKBACK_DAYS done days')
-    .action(() => run(true, async (ctx, signal) => exitCodeForRun(await syncOnce(deps(ctx), signal))));
+    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .action((opts: { metrics: boolean }) =>
+      run(true, async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => syncOnce(deps(ctx), signal)))),
+    );
 
   program
     .command('backfill')
@@ -52,10 +56,11 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last day, YYYY-MM-DD (yesterday at the latest)')
     .option('--force', 'walk days already done again', false)
-    .action((opts: { from: string; to: string; force: boolean }) =>
+    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .action((opts: { from: string; to: string; force: boolean; metrics: boolean }) =>
       run(
         true,
-        async (ctx, signal) => exitCodeForRun(await backfill(deps(ctx), opts, signal)),
+        async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => backfill(deps(ctx), opts, signal))),
         (config) => checkDays(opts, config),
       ),
     );
@@ -149,7 +154,18 @@ function checkDays(opts: { from: string; to: string }, config: Config): void {
 
 function deps(ctx: Context) {
   if (!ctx.api) throw new Error('this command needs the API client');
-  return { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger };
+  return { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, notifier: ctx.notifier };
+}
+
+/** `--metrics` on a one-shot command: serve /metrics and /healthz on METRICS_PORT while it runs. */
+async function withOps<T>(ctx: Context, enabled: boolean, work: () => Promise<T>): Promise<T> {
+  const port = ctx.config.ops.metricsPort;
+  const ops = enabled && port > 0 ? await startOpsServer({ port, metrics: ctx.metrics, db: ctx.db, isSchedulerRunning: () => true, logger: ctx.logger }) : null;
+  try {
+    return await work();
+  } finally {
+    await ops?.close();
+  }
 }
 
 /** Config → logger → context → action → ordered close; every failure becomes one line and an exit code. */

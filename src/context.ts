@@ -5,6 +5,8 @@
 import type { Logger } from 'pino';
 import { createApiClient, type ApiClient } from './api/index.js';
 import type { Config } from './config/types.js';
+import { Metrics } from './ops/metrics.js';
+import { createNotifier, type Notifier } from './ops/notify.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
 
@@ -13,6 +15,8 @@ export interface Context {
   logger: Logger;
   db: Db;
   api: ApiClient | null;
+  metrics: Metrics;
+  notifier: Notifier;
   close(): Promise<void>;
 }
 
@@ -25,13 +29,17 @@ export async function openContext(config: Config, logger: Logger, options: { api
     await db.close();
     throw error;
   }
-  const api = options.api ? createApiClient(config.api, { logger }) : null;
+  const metrics = new Metrics(db, config.sync.register);
+  const notifier = createNotifier(config.ops.notifyWebhookUrl, logger);
+  const api = options.api ? createApiClient(config.api, { logger, onEvent: (e) => metrics.apiRequest(e) }) : null;
   let closing: Promise<void> | null = null;
   return {
     config,
     logger,
     db,
     api,
+    metrics,
+    notifier,
     close() {
       closing ??= (async () => {
         await api?.stop();

@@ -1,23 +1,39 @@
 /**
  * The long-lived process: catch up once, then the incremental sync on SYNC_CRON. Runs never overlap
- * (a tick that finds a run going is skipped and logged). With BACKFILL_FROM/BACKFILL_TO set it runs
- * that backfill once instead and returns its exit code.
+ * (a tick that finds a run going is skipped and logged). /metrics and /healthz are served on
+ * METRICS_PORT while it lives. With BACKFILL_FROM/BACKFILL_TO set it runs that backfill once instead
+ * and returns its exit code.
  */
 import { schedule } from 'node-cron';
 import type { Context } from './context.js';
 import { EXIT_CONFIG, EXIT_OK, exitCodeForRun } from './exit-codes.js';
 import { isFatal } from './errors.js';
+import { startOpsServer } from './ops/server.js';
 import { backfill, syncOnce } from './sync/commands.js';
 import type { RunDeps } from './sync/run.js';
 
 export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<number> {
-  const { config, logger } = ctx;
   if (!ctx.api) throw new Error('the daemon needs the API client');
-  const deps: RunDeps = { db: ctx.db, api: ctx.api, config, logger };
+  const deps: RunDeps = { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, notifier: ctx.notifier };
+  const state = { scheduling: false };
+  const { metricsPort } = ctx.config.ops;
+  const ops = metricsPort > 0
+    ? await startOpsServer({ port: metricsPort, metrics: ctx.metrics, db: ctx.db, isSchedulerRunning: () => state.scheduling, logger: ctx.logger })
+    : null;
+  try {
+    return await loop(ctx, deps, state, signal);
+  } finally {
+    await ops?.close();
+  }
+}
 
+async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean }, signal: AbortSignal): Promise<number> {
+  const { config, logger } = ctx;
   if (config.sync.backfillFrom && config.sync.backfillTo) {
     logger.info({ from: config.sync.backfillFrom, to: config.sync.backfillTo }, 'BACKFILL_FROM/BACKFILL_TO set: running that backfill, then exiting');
+    state.scheduling = true;
     const report = await backfill(deps, { from: config.sync.backfillFrom, to: config.sync.backfillTo, force: false }, signal);
+    state.scheduling = false;
     return exitCodeForRun(report);
   }
 
@@ -27,6 +43,14 @@ export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<numb
   const stopped = new Promise<void>((resolve) => (wake = resolve));
   signal.addEventListener('abort', () => wake(), { once: true });
 
+  const checkLag = async () => {
+    const [lag] = await ctx.db.query<{ days_behind: number | null; newest_done_day: string | null }>(
+      `SELECT days_behind, newest_done_day::text FROM sync_lag WHERE register = $1`,
+      [config.sync.register],
+    );
+    await ctx.notifier.lagChecked({ daysBehind: lag?.days_behind ?? null, threshold: config.ops.lagAlertDays, newestDoneDay: lag?.newest_done_day ?? null, register: config.sync.register });
+  };
+
   const runOnce = (trigger: string): Promise<void> => {
     if (running) {
       logger.warn({ trigger }, 'previous sync still running; this tick is skipped');
@@ -35,6 +59,7 @@ export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<numb
     running = (async () => {
       try {
         const report = await syncOnce(deps, signal);
+        await checkLag();
         if (report.fatal && isFatal(report.fatal)) {
           fatal = report.fatal;
           wake();
@@ -53,6 +78,7 @@ export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<numb
   };
 
   logger.info({ cron: config.sync.cron, timezone: config.sync.timezone }, 'daemon starting: catching up first');
+  state.scheduling = true;
   await runOnce('startup');
   const task = fatal || signal.aborted
     ? null
@@ -60,6 +86,7 @@ export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<numb
   if (task) logger.info({ cron: config.sync.cron }, 'scheduled; waiting for the next run');
 
   await stopped;
+  state.scheduling = false;
   await task?.stop();
   await running;
   if (fatal) {

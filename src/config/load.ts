@@ -96,6 +96,11 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       fetchDocuments: flag('FETCH_DOCUMENTS', get('FETCH_DOCUMENTS')),
       followDeltas: flag('SYNC_DELTAS', get('SYNC_DELTAS')),
     },
+    ops: {
+      metricsPort: number('METRICS_PORT', get('METRICS_PORT'), 0, 65_535),
+      notifyWebhookUrl: env.NOTIFY_WEBHOOK_URL?.trim() ? url('NOTIFY_WEBHOOK_URL', env.NOTIFY_WEBHOOK_URL.trim()) : undefined,
+      lagAlertDays: number('LAG_ALERT_DAYS', get('LAG_ALERT_DAYS'), 0, 3650),
+    },
     logLevel,
   };
   return deepFreeze(config);

@@ -41,9 +41,19 @@ export interface SyncConfig {
   readonly followDeltas: boolean;
 }
 
+export interface OpsConfig {
+  /** Port of /metrics and /healthz in the daemon; 0 turns them off. */
+  readonly metricsPort: number;
+  /** Where to POST a JSON notice when a run fails or the lag crosses the threshold. */
+  readonly notifyWebhookUrl: string | undefined;
+  /** Days behind yesterday that count as lagging (notification, status verdict). */
+  readonly lagAlertDays: number;
+}
+
 export interface Config {
   readonly api: ApiConfig;
   readonly database: DatabaseConfig;
   readonly sync: SyncConfig;
+  readonly ops: OpsConfig;
   readonly logLevel: string;
 }

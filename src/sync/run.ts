@@ -22,12 +22,17 @@ import { fetchDocumentsForDay } from './documents.js';
 import { daysMissingDocuments } from '../db/documents.js';
 import { walkDay, type DayFetch } from './walk-day.js';
 import { withDbRetry } from './db-retry.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Notifier } from '../ops/notify.js';
 
 export interface RunDeps {
   db: Db;
   api: EpbApi;
   config: Config;
   logger: Logger;
+  /** Optional: counters for /metrics and a webhook for failures. */
+  metrics?: Metrics;
+  notifier?: Notifier;
 }
 
 export interface RunSpec {
@@ -102,6 +107,10 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     () => log.info({ ...counts, daysSkipped, daysInFlight: inFlight, storeQueue: queue.depth }, 'progress'),
     PROGRESS_EVERY_MS,
   );
+  const depths = setInterval(() => {
+    deps.metrics?.queueDepth('store', queue.depth);
+    deps.metrics?.queueDepth('days_in_flight', inFlight);
+  }, 1000);
 
   log.info({ days: spec.items.length, from: spec.rangeFrom, to: spec.rangeTo }, 'run started');
 
@@ -165,6 +174,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     try {
       const docs = await fetchDocumentsForDay({ db, api, logger: log, register }, day, stop.signal);
       counts.documentsFetched += docs.fetched;
+      deps.metrics?.documentsUpserted(docs.fetched);
       counts.requests += docs.fetched + docs.notFound + docs.failed;
     } catch (error) {
       if (isFatal(error)) stopWith(error as Error);
@@ -180,6 +190,8 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
         // The whole day's transaction is repeated after an outage: it is an idempotent upsert.
         const result = await withDbRetry(`storing ${fetch.day}`, () => storeDay(db, { register, owner, runId, fetch }), log);
         counts.rowsUpserted += result.inserted + result.changed;
+        deps.metrics?.rowsUpserted(result.inserted + result.changed);
+        deps.metrics?.rejects(fetch.rejects.length);
         if (result.status === 'done') counts.daysDone += 1;
         else counts.daysIncomplete += 1;
         const line = {
@@ -264,6 +276,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   } finally {
     clearInterval(heartbeat);
     clearInterval(progress);
+    clearInterval(depths);
     signal?.removeEventListener('abort', onAbort);
   }
 
@@ -279,6 +292,10 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   const failure = (fatal ?? deltaError) as Error | null;
   await withDbRetry('finishing the run', () => finishRun(db, runId, outcome, counts, failure?.message ?? null), log);
   log.info({ outcome, ...counts, daysSkipped }, 'run finished');
+  deps.metrics?.runFinished(spec.kind, outcome);
+  if (outcome === 'failed' || outcome === 'incomplete') {
+    await deps.notifier?.runFailed({ runId, kind: spec.kind, outcome, error: failure?.message ?? null, register });
+  }
   return { runId, outcome, counts, daysSkipped, fatal };
 }
 

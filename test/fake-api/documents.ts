@@ -4,7 +4,7 @@
  * in, so tests see realistic shapes. Deltas come from the store's event log.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import type { Answer } from './search.js';
+import type { Answer } from './http.js';
 import type { FakeStore, SearchRow } from './store.js';
 
 const SAMPLES = new URL('../../../shared/reference/samples/documents/', import.meta.url);

@@ -4,14 +4,21 @@
  * (rating 0, invisible to an efficiency_rating[] filter), no council or constituency, no UPRN, and
  * address text with quotes, apostrophes, newlines, commas and Welsh letters.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { eachDay, isWeekend } from './days.js';
 import { hash, prng } from './prng.js';
 import type { SearchRow } from './store.js';
 
-const SAMPLE = new URL('../../../shared/reference/samples/real-summaries/exeter-flats.jsonl', import.meta.url);
+// The shared reference samples sit beside the repository (/work/shared/reference); EPC_FAKE_SAMPLE
+// points elsewhere when the checkout lives somewhere else.
+const SAMPLE = process.env.EPC_FAKE_SAMPLE ?? fileURLToPath(new URL('../../../shared/reference/samples/real-summaries/exeter-flats.jsonl', import.meta.url));
 
 let templates: SearchRow[] | null = null;
 function exeterRows(): SearchRow[] {
+  if (!templates && !existsSync(SAMPLE)) {
+    throw new Error(`fake API: the Exeter sample rows are not at ${SAMPLE}; set EPC_FAKE_SAMPLE to exeter-flats.jsonl`);
+  }
   templates ??= readFileSync(SAMPLE, 'utf8')
     .trim()
     .split('\n')
@@ -38,7 +45,7 @@ function exeterRows(): SearchRow[] {
 }
 
 // A day's certificates come from all over England and Wales, not one city.
-const PLACES: ReadonlyArray<readonly [string, string]> = [
+export const PLACES: ReadonlyArray<readonly [string, string]> = [
   ['Exeter', 'Exeter'], ['East Devon', 'Exmouth and Exeter East'], ['Teignbridge', 'Newton Abbot'], ['Plymouth', 'Plymouth Sutton and Devonport'],
   ['Bristol, City of', 'Bristol Central'], ['Cardiff', 'Cardiff East'], ['Swansea', 'Swansea West'], ['Gwynedd', 'Dwyfor Meirionnydd'],
   ['Leeds', 'Leeds Central and Headingley'], ['Manchester', 'Manchester Central'], ['Birmingham', 'Birmingham Ladywood'], ['Cornwall', 'Truro and Falmouth'],
@@ -46,7 +53,9 @@ const PLACES: ReadonlyArray<readonly [string, string]> = [
   ['Cambridge', 'Cambridge'], ['Liverpool', 'Liverpool Riverside'], ['Sheffield', 'Sheffield Central'], ['Leicester', 'Leicester South'], ['York', 'York Central'],
 ];
 
-const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', "Flat 3, St. Mary's Court", 'Bwthyn Ŵyn\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
+// Quotes, apostrophes, a newline, commas and the Welsh letters ŵ, ŷ, â: text a CSV writer, a SQL
+// literal or a naive JSON/line parser gets wrong.
+const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', "Flat 3, St. Mary's Court", 'Bwthyn y Dŵr\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
 
 function certificateNumber(random: () => number): string {
   const group = () => String(Math.floor(random() * 10_000)).padStart(4, '0');
@@ -78,10 +87,9 @@ export function generateDay(day: string, count: number, options: { seed?: number
   return rows;
 }
 
-function* eachDay(from: string, to: string): Generator<string> {
-  for (let t = Date.parse(`${from}T00:00:00Z`); t <= Date.parse(`${to}T00:00:00Z`); t += 86_400_000) {
-    yield new Date(t).toISOString().slice(0, 10);
-  }
+/** A `perDay` for generateDataset: `weekday` rows Monday to Friday, `weekend` (default a quarter) on Saturday and Sunday. */
+export function weekdayWeighted(weekday: number, weekend = Math.round(weekday / 4)): (day: string) => number {
+  return (day) => (isWeekend(day) ? weekend : weekday);
 }
 
 export function generateDataset(options: { from: string; to: string; perDay: number | ((day: string) => number); seed?: number }): SearchRow[] {

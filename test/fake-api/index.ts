@@ -1,6 +1,10 @@
+/** The fake EPB Data API for tests, benchmarks and demos. Imports nothing from src/. */
 export { FAKE_TOKEN, startFakeApi, type FakeApi, type FakeApiOptions, type RequestRecord, type Route } from './server.js';
-export { generateDataset, generateDay } from './generate.js';
-export { FakeStore, type DeltaEvent, type SearchRow, type StoredCertificate } from './store.js';
+export { PLACES, generateDataset, generateDay, weekdayWeighted } from './generate.js';
+export { FakeStore, toSearchRow, type DeltaEvent, type FakeStoreOptions, type NewCertificate, type SearchRow, type StoredCertificate } from './store.js';
+export { SEARCH_ERRORS } from './search.js';
 export { documentFor } from './documents.js';
-export type { Fault, FaultOptions, ScriptedFault } from './faults.js';
+export type { Fault, FaultOptions, FaultRequest, ScriptedFault } from './faults.js';
+export type { RateLimit } from './rate-limit.js';
+export { addDays, eachDay, isWeekend, londonToday } from './days.js';
 export { bulkCsv, zipOf, type BulkFiles, type PublishedFile } from './bulk.js';

@@ -21,3 +21,14 @@ export function hash(text: string, seed = 0x811c9dc5): number {
   }
   return h;
 }
+
+/** murmur3's 32-bit finaliser: spreads every input bit over the output, for orderings keyed by a hash. */
+export function fmix32(h: number): number {
+  let x = h >>> 0;
+  x ^= x >>> 16;
+  x = Math.imul(x, 0x85ebca6b) >>> 0;
+  x ^= x >>> 13;
+  x = Math.imul(x, 0xc2b2ae35) >>> 0;
+  x ^= x >>> 16;
+  return x >>> 0;
+}

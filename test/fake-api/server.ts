@@ -1,19 +1,28 @@
 /**
- * The fake EPB Data API: a real HTTP server on loopback. Requests pass the layers the real service
- * has, in its order: the CDN's header check (403 text), an optional 60 s response cache, the WAF's rate
- * limit (bare 429), injected faults, the application's token check (403 JSON), then the endpoint.
+ * The fake EPB Data API: a real HTTP server on loopback. A request passes the layers the real
+ * service has, in its order: the WAF's rate limit (bare 429; counts every request it sees), the CDN's
+ * header check (403 text), injected faults, the application's token check (403 JSON), the CDN's
+ * response cache, then the endpoint. Unknown paths get an HTML 404.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Faults, type Fault, type FaultOptions, type ScriptedFault } from './faults.js';
 import { BulkFiles, bulkCsv, zipOf, type PublishedFile } from './bulk.js';
-import { certificateRoute, deltasRoute } from './documents.js';
-import { search, type Answer } from './search.js';
+import { ResponseCache } from './cache.js';
+import { londonToday } from './days.js';
+import { Faults, type Fault, type FaultOptions, type ScriptedFault } from './faults.js';
+import { PLACES } from './generate.js';
+import { BAD_HEADER, BARE_429, HTML_200, NOT_FOUND_PAGE, UNKNOWN_TOKEN, gatewayError, jsonReply, send, sendTruncated, serverError, type Reply } from './http.js';
+import { SlidingWindowLimiter, type RateLimit } from './rate-limit.js';
+import { route, type Route } from './router.js';
 import { FakeStore, type SearchRow } from './store.js';
+
+export type { Route } from './router.js';
 
 /** A valid token (64 alphanumerics) the fake accepts unless told otherwise. */
 export const FAKE_TOKEN = 'FakeEpbToken0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNO0'.slice(0, 64);
+
+const WELL_FORMED = /^Bearer [A-Za-z0-9]{64}$/;
 
 export interface FakeApiOptions {
   token?: string;
@@ -21,25 +30,36 @@ export interface FakeApiOptions {
   port?: number;
   /** "Today" as the service sees it, yyyy-MM-dd (default: today in Europe/London). */
   today?: () => string;
-  rateLimit?: { limit: number; windowMs: number } | false;
+  /** Default 6000 per 300,000 ms, as the real WAF; false turns it off. */
+  rateLimit?: RateLimit | false;
   faults?: FaultOptions;
+  /** The CDN cache's lifetime (the real one is 60,000 ms); 0, the default, turns it off. */
   cacheTtlMs?: number;
+  /** Default true: tied rows (same day) come back in a different order for each page. */
   unstableOrder?: boolean;
+  /** Seeds the tie order. */
   seed?: number;
+  /** Days between registration and loading for rows given without createdAt (default 0; see FakeStore). */
+  loadDelayDays?: number;
 }
 
 export interface RequestRecord {
-  /** ms since the epoch, sub-millisecond precision. */
+  /** ms since the epoch (performance.timeOrigin + performance.now()), sub-millisecond precision. */
   time: number;
   method: string;
   path: string;
+  /** Each parameter once; repeated parameters (`efficiency_rating[]`) as an array. */
   query: Record<string, string | string[]>;
+  /** 0 when the connection was dropped without an answer. */
   status: number;
+  /** The injected fault, or null (the WAF's own 429s are not faults: see `limited`). */
   fault: Fault | null;
+  faulted: boolean;
+  /** Refused by the rate limiter. */
+  limited: boolean;
+  /** Served from the CDN cache. */
+  cached: boolean;
 }
-
-/** Extra routes (documents, deltas, bulk files) plug in here. */
-export type Route = (path: string, params: URLSearchParams, ctx: { store: FakeStore; today: string; url: string }) => Answer | null;
 
 export interface FakeApi {
   url: string;
@@ -49,7 +69,10 @@ export interface FakeApi {
   resetRequests(): void;
   setFaults(faults: FaultOptions): void;
   failNext(fault: ScriptedFault): void;
+  /** Scripted faults not yet used up. */
+  pendingFaults(): number;
   setToday(day: string): void;
+  today(): string;
   addRoute(route: Route): void;
   /** The bulk-file endpoints' state: publish a file, shorten the link lifetime, cut downloads. */
   bulk: BulkFiles;
@@ -58,137 +81,112 @@ export interface FakeApi {
   close(): Promise<void>;
 }
 
-const londonToday = () =>
-  new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeApi> {
   const token = options.token ?? FAKE_TOKEN;
+  if (!/^[A-Za-z0-9]{64}$/.test(token)) throw new Error('the fake API token must be 64 alphanumerics, as real tokens are');
   let todayOverride: string | null = null;
   const today = () => todayOverride ?? (options.today ?? londonToday)();
-  const store = new FakeStore(today);
+  const store = new FakeStore(today, { loadDelayDays: options.loadDelayDays ?? 0 });
+  // The real search validates council and constituency names against the ONS lists; the fake knows
+  // the generator's places and every name it has been given.
+  for (const [council, constituency] of PLACES) {
+    store.councils.set(council.toLowerCase(), council);
+    store.constituencies.set(constituency.toLowerCase(), constituency);
+  }
   const faults = new Faults();
   faults.set(options.faults ?? {});
   const rate = options.rateLimit === undefined ? { limit: 6000, windowMs: 300_000 } : options.rateLimit;
-  const windows = new Map<string, number[]>();
-  const cache = new Map<string, { expires: number; answer: Answer }>();
-  const routes: Route[] = [];
+  const limiter = rate ? new SlidingWindowLimiter(rate) : null;
+  const cache = new ResponseCache(options.cacheTtlMs ?? 0);
+  const extraRoutes: Route[] = [];
   const requests: RequestRecord[] = [];
   const bulk = new BulkFiles();
   let baseUrl = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const time = performance.timeOrigin + performance.now();
+    const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://fake');
-    // The pre-signed download host (S3): its own signature, no bearer token, not behind the API's WAF.
-    if (url.pathname.startsWith('/s3/')) {
-      requests.push({ time, method: req.method ?? 'GET', path: url.pathname, query: {}, status: 0, fault: null });
-      bulk.serve(req, res, url);
-      return;
-    }
-    const record = (status: number, fault: Fault | null = null) => {
+    const record = (status: number, extra: Partial<Pick<RequestRecord, 'fault' | 'limited' | 'cached'>> = {}) => {
       const query: Record<string, string | string[]> = {};
       for (const key of new Set(url.searchParams.keys())) {
         const all = url.searchParams.getAll(key);
         query[key] = all.length === 1 ? all[0]! : all;
       }
-      requests.push({ time, method: req.method ?? 'GET', path: url.pathname, query, status, fault });
+      const fault = extra.fault ?? null;
+      requests.push({ time, method, path: url.pathname, query, status, fault, faulted: fault !== null, limited: extra.limited ?? false, cached: extra.cached ?? false });
     };
-    const auth = req.headers.authorization ?? '';
+    const reply = (r: Reply, extra?: Parameters<typeof record>[1]) => {
+      record(r.status, extra);
+      send(res, r);
+    };
 
-    // CDN: the header's shape.
-    if (!/^Bearer [A-Za-z0-9]{64}$/.test(auth)) {
-      record(403);
-      res.writeHead(403, { 'content-type': 'text/plain' }).end('Access denied. Bad authentication header.');
-      return;
-    }
-    const cacheKey = `${auth}|${req.url}`;
-    const cached = options.cacheTtlMs ? cache.get(cacheKey) : undefined;
-    if (cached && cached.expires > Date.now()) {
-      record(cached.answer.status);
-      sendJson(res, cached.answer);
-      return;
-    }
-    // WAF: requests per window per client IP + Authorization header.
-    if (rate) {
-      const key = `${req.socket.remoteAddress}|${auth}`;
-      const log = (windows.get(key) ?? []).filter((t) => t > time - rate.windowMs);
-      log.push(time);
-      windows.set(key, log);
-      if (log.length > rate.limit) {
-        record(429);
-        res.writeHead(429).end();
+    try {
+      // The pre-signed download host (S3): its own signature, no bearer token, not behind the API's WAF.
+      if (url.pathname.startsWith('/s3/')) {
+        bulk.serve(req, res, url);
+        record(res.statusCode);
         return;
       }
+      const auth = req.headers.authorization ?? '';
+      if (limiter && !limiter.hit(`${req.socket.remoteAddress}|${auth}`, time)) return reply(BARE_429, { limited: true });
+      if (!WELL_FORMED.test(auth)) return reply(BAD_HEADER);
+
+      const picked = faults.pick({ method, path: url.pathname, query: url.searchParams });
+      if (picked.delayMs > 0) await sleep(picked.delayMs);
+      switch (picked.fault) {
+        case 'status429':
+          return reply(BARE_429, { fault: picked.fault });
+        case 'status500':
+          return reply(serverError('PG::ConnectionBad: injected fault'), { fault: picked.fault });
+        case 'status502':
+        case 'status503':
+        case 'status504':
+          return reply(gatewayError(Number(picked.fault.slice(6))), { fault: picked.fault });
+        case 'drop':
+          record(0, { fault: picked.fault });
+          req.socket.destroy();
+          return;
+        case 'html':
+          return reply(HTML_200, { fault: picked.fault });
+        default:
+      }
+
+      if (auth !== `Bearer ${token}`) return reply(UNKNOWN_TOKEN);
+      const key = `${auth}|${method} ${req.url ?? ''}`;
+      let answer = cache.get(key, time);
+      const cached = answer !== undefined;
+      if (!answer) {
+        const routed = route(method, url.pathname, url.searchParams, { store, today: today(), url: baseUrl, seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true, bulk, extraRoutes });
+        answer = routed ? jsonReply(routed) : NOT_FOUND_PAGE;
+        cache.set(key, answer, time);
+      }
+      if (picked.fault === 'truncate') {
+        if (answer.status === 200) {
+          record(200, { fault: 'truncate', cached });
+          sendTruncated(res, answer, picked.truncateMode);
+          return;
+        }
+        picked.refund();
+      }
+      return reply(answer, { cached });
+    } catch (error) {
+      // What the application does with an unexpected exception: a wrapped 500 carrying the message.
+      if (!res.headersSent) reply(serverError((error as Error).message));
+      else res.destroy();
     }
-    const fault = faults.pick(url.pathname);
-    if (faults.delayMs > 0) await new Promise((r) => setTimeout(r, faults.delayMs));
-    if (fault === 'status429') {
-      record(429, fault);
-      res.writeHead(429).end();
-      return;
-    }
-    if (fault === 'status500') {
-      record(500, fault);
-      sendJson(res, { status: 500, body: { data: { errors: [{ code: 'PG::ConnectionBad: injected fault' }] } } });
-      return;
-    }
-    if (fault === 'drop') {
-      record(0, fault);
-      req.socket.destroy();
-      return;
-    }
-    if (fault === 'html') {
-      record(200, fault);
-      res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body><h1>Service temporarily unavailable</h1></body></html>');
-      return;
-    }
-    // Application: the token itself.
-    if (auth !== `Bearer ${token}`) {
-      record(403);
-      sendJson(res, { status: 403, body: { errors: [{ code: 'UNAUTHORISED', title: 'You are not authenticated' }] } });
-      return;
-    }
-    const answer = route(url.pathname, url.searchParams);
-    if (!answer) {
-      record(404);
-      res.writeHead(404, { 'content-type': 'text/html' }).end('<html><body><h1>Page not found</h1></body></html>');
-      return;
-    }
-    if (fault === 'truncate' && answer.status === 200) {
-      record(200, fault);
-      const text = JSON.stringify(answer.body);
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-      res.write(text.slice(0, Math.max(1, Math.floor(text.length / 2))));
-      setTimeout(() => res.destroy(), 5);
-      return;
-    }
-    if (options.cacheTtlMs) cache.set(cacheKey, { expires: Date.now() + options.cacheTtlMs, answer });
-    record(answer.status);
-    sendJson(res, answer);
   };
 
-  const route = (path: string, params: URLSearchParams): Answer | null => {
-    const searchMatch = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path);
-    if (searchMatch) return search(params, { store, today: today(), seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true });
-    if (path === '/api/certificate') return certificateRoute(params, store);
-    if (path === '/api/files/domestic/csv/info') return bulk.info();
-    if (path === '/api/files/domestic/csv') return bulk.file ? { status: 302, body: null, location: bulk.signedUrl(baseUrl) } : bulk.info();
-    if (path === '/api/deltas') return deltasRoute(params, store, today());
-    for (const r of routes) {
-      const answer = r(path, params, { store, today: today(), url: baseUrl });
-      if (answer) return answer;
-    }
-    return null;
-  };
-
-  const server = createServer((req, res) => {
-    handle(req, res).catch((error: Error) => {
-      if (!res.headersSent) sendJson(res, { status: 500, body: { data: { errors: [{ code: error.message }] } } });
-    });
+  const server = createServer((req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve));
   const address = server.address() as AddressInfo;
-  baseUrl = `http://${address.address}:${address.port}`;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  baseUrl = `http://${host}:${address.port}`;
 
   return {
     url: baseUrl,
@@ -198,8 +196,10 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     resetRequests: () => void requests.splice(0),
     setFaults: (f) => faults.set(f),
     failNext: (f) => faults.script(f),
+    pendingFaults: () => faults.pending,
     setToday: (day) => void (todayOverride = day),
-    addRoute: (r) => void routes.push(r),
+    today,
+    addRoute: (r) => void extraRoutes.push(r),
     bulk,
     async publishBulkFile(o = {}) {
       const rows = o.rows ?? [...store.visibleBetween('0000-00-00', '9999-99-99')];
@@ -213,14 +213,4 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
         server.close(() => resolve());
       }),
   };
-}
-
-function sendJson(res: ServerResponse, answer: Answer): void {
-  if (answer.location) {
-    res.writeHead(answer.status, { location: answer.location }).end();
-    return;
-  }
-  const text = JSON.stringify(answer.body);
-  res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }

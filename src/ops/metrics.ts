@@ -1,174 +1,291 @@
 /**
- * Prometheus metrics (prom-client) on a registry of our own. Counters move as work happens; the gauges
- * that describe the mirror (days by status, newest complete day, lag, last run) are read from the
- * database at scrape time, so they are true even for work another process did. Labels stay
- * low-cardinality: never a day, a certificate or a URL.
+ * Prometheus metrics on a registry of our own (not prom-client's global one), so tests and several
+ * instances in one process never collide. Counters move as work happens in this process; the gauges
+ * that describe the mirror (days by status, newest complete day, lag, last runs) are read from the
+ * database at scrape time, so they are true even for work another process did, and they survive a
+ * restart. Every metric is prefixed `epc_sync_`.
+ *
+ * Labels stay low-cardinality: never a day, a certificate number, a URL or a query string. Every label
+ * value below comes from a fixed set or is checked against one before it is used.
  */
 import client from 'prom-client';
 import type { Queryable } from '../db/client.js';
+import { DAY_STATUSES, RUN_OUTCOMES } from '../db/schema.js';
+import { readMirrorState, withTimeout, type MirrorState } from './state-queries.js';
 
-export type Endpoint = 'search' | 'certificate' | 'deltas' | 'files';
+export const PREFIX = 'epc_sync_';
 
-const PREFIX = 'epc_sync_';
+export const ENDPOINTS = ['search', 'certificate', 'deltas', 'files'] as const;
+export type Endpoint = (typeof ENDPOINTS)[number];
 
-interface MirrorState {
-  up: boolean;
-  days: Map<string, number>;
-  newest: string | null;
-  behind: number | null;
-  missing: number;
-  run: { started: number; ended: number | null; outcome: string } | null;
-  lastSuccess: number | null;
+/** Retry reasons are classified into these; the free-text reason never becomes a label. */
+export const RETRY_REASONS = ['rate_limited', 'server_error', 'connection', 'timeout', 'bad_body', 'other'] as const;
+export type RetryReason = (typeof RETRY_REASONS)[number];
+
+export const QUEUES = ['store', 'days_in_flight', 'requests'] as const;
+export type QueueName = (typeof QUEUES)[number];
+
+export type RowSource = 'api' | 'bulk';
+
+/** One API attempt, as the API client's `onEvent` reports it (`AttemptEvent` is assignable to this). */
+export interface ApiAttempt {
+  endpoint: Endpoint;
+  /** HTTP status; undefined (exposed as "0") when no answer came back. */
+  status: number | undefined;
+  durationMs: number;
+  /** 'retry': this attempt failed and will be retried; 'fail': the request gave up. */
+  outcome?: 'ok' | 'retry' | 'fail';
+  reason?: string | undefined;
 }
+
+export interface RunFinishedInfo {
+  kind: string;
+  outcome: string;
+  durationMs?: number | undefined;
+}
+
+export interface MetricsOptions {
+  /** Budget for the whole database read of one scrape. */
+  stateTimeoutMs?: number;
+  /** Node process metrics (CPU, memory, event loop), prefixed too. Default on. */
+  defaultMetrics?: boolean;
+}
+
+const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+// A run is minutes (nightly sync) to days (a first backfill from 2007).
+const RUN_BUCKETS = [30, 60, 300, 900, 1800, 3600, 7200, 14_400, 43_200, 86_400, 259_200];
 
 export class Metrics {
   readonly registry = new client.Registry();
-  private readonly requests = new client.Counter({ name: `${PREFIX}api_requests_total`, help: 'API request attempts by endpoint and HTTP status (0 = no answer)', labelNames: ['endpoint', 'status'], registers: [this.registry] });
-  private readonly retries = new client.Counter({ name: `${PREFIX}api_retries_total`, help: 'API attempts that were retried, by reason class', labelNames: ['endpoint', 'reason'], registers: [this.registry] });
-  private readonly rateLimited = new client.Counter({ name: `${PREFIX}api_rate_limited_total`, help: 'HTTP 429 answers from the API', registers: [this.registry] });
-  private readonly latency = new client.Histogram({ name: `${PREFIX}api_request_duration_seconds`, help: 'API attempt latency', labelNames: ['endpoint'], buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60], registers: [this.registry] });
-  private readonly rows = new client.Counter({ name: `${PREFIX}rows_upserted_total`, help: 'Certificate rows inserted or changed', labelNames: ['source'], registers: [this.registry] });
-  private readonly documents = new client.Counter({ name: `${PREFIX}documents_upserted_total`, help: 'Certificate documents stored', registers: [this.registry] });
-  private readonly rejected = new client.Counter({ name: `${PREFIX}rejected_rows_total`, help: 'Rows the API or a bulk file sent that could not be stored', labelNames: ['source'], registers: [this.registry] });
-  private readonly queue = new client.Gauge({ name: `${PREFIX}queue_depth`, help: 'Work waiting in the pipeline', labelNames: ['queue'], registers: [this.registry] });
-  private readonly runsFinished = new client.Counter({ name: `${PREFIX}runs_total`, help: 'Runs finished, by kind and outcome', labelNames: ['kind', 'outcome'], registers: [this.registry] });
+  private readonly requests: client.Counter<'endpoint' | 'status'>;
+  private readonly retries: client.Counter<'endpoint' | 'reason'>;
+  private readonly rateLimited: client.Counter<'endpoint'>;
+  private readonly failedRequests: client.Counter<'endpoint'>;
+  private readonly latency: client.Histogram<'endpoint'>;
+  private readonly rows: client.Counter<'source'>;
+  private readonly documents: client.Counter;
+  private readonly rejected: client.Counter<'source'>;
+  private readonly queue: client.Gauge<'queue'>;
+  private readonly runsStarted: client.Counter<'kind'>;
+  private readonly runsFinished: client.Counter<'kind' | 'outcome'>;
+  private readonly runsInProgress: client.Gauge<'kind'>;
+  private readonly runDuration: client.Histogram<'kind'>;
+  private readonly inProgress = new Map<string, number>();
+  private readonly stateTimeoutMs: number;
+  private inflight: Promise<MirrorState | Error> | null = null;
+  private pendingRead: Promise<MirrorState> | null = null;
 
-  constructor(private readonly db: Queryable | null, private readonly register: string) {
-    const state = () => this.state();
-    const gauge = (name: string, help: string, labelNames: string[], set: (g: client.Gauge, s: MirrorState) => void) =>
-      new client.Gauge({
-        name: `${PREFIX}${name}`,
-        help,
-        labelNames,
-        registers: [this.registry],
-        async collect() {
-          set(this, await state());
-        },
-      });
-    gauge('days', 'Days in the checkpoint by status', ['status'], (g, s) => {
-      g.reset();
-      for (const [status, n] of s.days) g.set({ status }, n);
-    });
-    gauge('newest_complete_day_timestamp_seconds', 'The newest day marked done, as a unix timestamp (midnight UTC)', [], (g, s) => {
-      if (s.newest) g.set(Date.parse(`${s.newest}T00:00:00Z`) / 1000);
-    });
-    gauge('lag_days', 'Days between the newest complete day and yesterday', [], (g, s) => {
-      if (s.behind !== null) g.set(s.behind);
-    });
-    gauge('missing_days', 'Days up to yesterday that are not done', [], (g, s) => g.set(s.missing));
-    gauge('last_run_start_timestamp_seconds', 'When the last run started', [], (g, s) => {
-      if (s.run) g.set(s.run.started);
-    });
-    gauge('last_run_end_timestamp_seconds', 'When the last run ended', [], (g, s) => {
-      if (s.run?.ended) g.set(s.run.ended);
-    });
-    gauge('last_run_duration_seconds', 'How long the last finished run took', [], (g, s) => {
-      if (s.run?.ended) g.set(s.run.ended - s.run.started);
-    });
-    gauge('last_run_outcome', '1 for the outcome of the last run, 0 for the others', ['outcome'], (g, s) => {
-      if (!s.run) return;
-      for (const outcome of ['running', 'succeeded', 'incomplete', 'failed', 'interrupted']) g.set({ outcome }, s.run.outcome === outcome ? 1 : 0);
-    });
-    gauge('last_success_timestamp_seconds', 'When the last successful run ended', [], (g, s) => {
-      if (s.lastSuccess) g.set(s.lastSuccess);
-    });
-    gauge('database_up', '1 when the last scrape could read the database', [], (g, s) => g.set(s.up ? 1 : 0));
+  constructor(
+    private readonly db: Queryable | null,
+    private readonly register: string,
+    options: MetricsOptions = {},
+  ) {
+    this.stateTimeoutMs = options.stateTimeoutMs ?? 2000;
+    const registers = [this.registry];
+    const name = (n: string) => `${PREFIX}${n}`;
+
+    this.requests = new client.Counter({ name: name('api_requests_total'), help: 'API request attempts by endpoint and HTTP status (0: no answer)', labelNames: ['endpoint', 'status'], registers });
+    this.retries = new client.Counter({ name: name('api_retries_total'), help: 'API attempts that failed and were retried, by endpoint and reason class', labelNames: ['endpoint', 'reason'], registers });
+    this.rateLimited = new client.Counter({ name: name('api_rate_limited_total'), help: 'HTTP 429 answers from the API', labelNames: ['endpoint'], registers });
+    this.failedRequests = new client.Counter({ name: name('api_failed_requests_total'), help: 'API requests given up on (not retryable, or out of retries)', labelNames: ['endpoint'], registers });
+    this.latency = new client.Histogram({ name: name('api_request_duration_seconds'), help: 'API attempt latency', labelNames: ['endpoint'], buckets: LATENCY_BUCKETS, registers });
+    this.rows = new client.Counter({ name: name('rows_upserted_total'), help: 'Certificate rows inserted or changed, by source', labelNames: ['source'], registers });
+    this.documents = new client.Counter({ name: name('documents_upserted_total'), help: 'Certificate documents stored', registers });
+    this.rejected = new client.Counter({ name: name('rejected_rows_total'), help: 'Rows the API or a bulk file sent that could not be stored, by source', labelNames: ['source'], registers });
+    this.queue = new client.Gauge({ name: name('queue_depth'), help: 'Work waiting inside the pipeline, by queue', labelNames: ['queue'], registers });
+    this.runsStarted = new client.Counter({ name: name('runs_started_total'), help: 'Runs started by this process, by kind', labelNames: ['kind'], registers });
+    this.runsFinished = new client.Counter({ name: name('runs_finished_total'), help: 'Runs finished by this process, by kind and outcome', labelNames: ['kind', 'outcome'], registers });
+    this.runsInProgress = new client.Gauge({ name: name('runs_in_progress'), help: 'Runs going in this process, by kind', labelNames: ['kind'], registers });
+    this.runDuration = new client.Histogram({ name: name('run_duration_seconds'), help: 'How long runs of this process took, by kind', labelNames: ['kind'], buckets: RUN_BUCKETS, registers });
+
+    this.defineStateGauges();
+    if (options.defaultMetrics ?? true) client.collectDefaultMetrics({ register: this.registry, prefix: PREFIX });
   }
 
-  private cached: { at: number; value: Promise<MirrorState> } | null = null;
-
-  /** One read of the database per scrape, shared by every gauge (a dead database must not break the scrape). */
-  private state(): Promise<MirrorState> {
-    if (this.cached && Date.now() - this.cached.at < 500) return this.cached.value;
-    const value = this.readState();
-    this.cached = { at: Date.now(), value };
-    return value;
+  /** Content type of `text()`: Prometheus text format 0.0.4. */
+  get contentType(): string {
+    return this.registry.contentType;
   }
 
-  private async readState(): Promise<MirrorState> {
-    const empty: MirrorState = { up: false, days: new Map(), newest: null, behind: null, missing: 0, run: null, lastSuccess: null };
-    if (!this.db) return empty;
-    const db = this.db;
-    const q = <R extends object>(sql: string) => withTimeout(db.query<R>(sql, [this.register]), 3000);
-    try {
-      const days = await q<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM sync_checkpoint WHERE register = $1 GROUP BY status`);
-      const [lag] = await q<{ newest: string | null; behind: number | null; missing: number }>(
-        `SELECT newest_done_day::text AS newest, days_behind AS behind, missing_days AS missing FROM sync_lag WHERE register = $1`,
-      );
-      const [run] = await q<{ started: number; ended: number | null; outcome: string }>(
-        `SELECT extract(epoch FROM started_at)::float8 AS started, extract(epoch FROM finished_at)::float8 AS ended, outcome
-         FROM sync_runs WHERE register = $1 ORDER BY id DESC LIMIT 1`,
-      );
-      const [ok] = await q<{ at: number | null }>(`SELECT extract(epoch FROM max(finished_at))::float8 AS at FROM sync_runs WHERE register = $1 AND outcome = 'succeeded'`);
-      return {
-        up: true,
-        days: new Map(days.map((d) => [d.status, d.n])),
-        newest: lag?.newest ?? null,
-        behind: lag?.behind ?? null,
-        missing: lag?.missing ?? 0,
-        run: run ?? null,
-        lastSuccess: ok?.at ?? null,
-      };
-    } catch {
-      return empty;
-    }
+  /** The scrape: every metric in Prometheus text format (reads the database for the state gauges). */
+  text(): Promise<string> {
+    return this.registry.metrics();
   }
 
-  apiRequest(e: { endpoint: Endpoint; status: number | undefined; durationMs: number; outcome: 'ok' | 'retry' | 'fail'; reason?: string | undefined }): void {
-    this.requests.inc({ endpoint: e.endpoint, status: String(e.status ?? 0) });
-    this.latency.observe({ endpoint: e.endpoint }, e.durationMs / 1000);
-    if (e.status === 429) this.rateLimited.inc();
-    if (e.outcome === 'retry') this.retries.inc({ endpoint: e.endpoint, reason: reasonClass(e.reason) });
+  /** One API attempt. Counts the request, its latency, a 429, a retry (outcome 'retry') and a give-up (outcome 'fail'). */
+  apiRequest(e: ApiAttempt): void {
+    const endpoint = endpointLabel(e.endpoint);
+    this.requests.inc({ endpoint, status: statusLabel(e.status) });
+    if (Number.isFinite(e.durationMs) && e.durationMs >= 0) this.latency.observe({ endpoint }, e.durationMs / 1000);
+    if (e.status === 429) this.rateLimited.inc({ endpoint });
+    if (e.outcome === 'retry') this.apiRetry({ endpoint: e.endpoint, reason: e.reason });
+    if (e.outcome === 'fail') this.failedRequests.inc({ endpoint });
   }
 
-  rowsUpserted(n: number, source: 'api' | 'bulk' = 'api'): void {
-    if (n > 0) this.rows.inc({ source }, n);
+  /**
+   * A retried API attempt. `apiRequest` already calls this for an attempt whose outcome is 'retry':
+   * call it directly only for a retry that is not reported through `apiRequest`.
+   */
+  apiRetry(e: { endpoint: Endpoint; reason: string | undefined }): void {
+    this.retries.inc({ endpoint: endpointLabel(e.endpoint), reason: retryReason(e.reason) });
+  }
+
+  rowsUpserted(n: number, source: RowSource = 'api'): void {
+    if (n > 0) this.rows.inc({ source: sourceLabel(source) }, n);
   }
 
   documentsUpserted(n: number): void {
     if (n > 0) this.documents.inc(n);
   }
 
-  rejects(n: number, source: 'api' | 'bulk' = 'api'): void {
-    if (n > 0) this.rejected.inc({ source }, n);
+  rejects(n: number, source: RowSource = 'api'): void {
+    if (n > 0) this.rejected.inc({ source: sourceLabel(source) }, n);
   }
 
-  queueDepth(queue: 'store' | 'days_in_flight' | 'requests', n: number): void {
-    this.queue.set({ queue }, n);
+  queueDepth(name: QueueName, n: number): void {
+    if ((QUEUES as readonly string[]).includes(name) && Number.isFinite(n)) this.queue.set({ queue: name }, Math.max(0, n));
   }
 
-  runFinished(kind: string, outcome: string): void {
+  runStarted(kind: string): void {
+    const k = kindLabel(kind);
+    this.runsStarted.inc({ kind: k });
+    this.inProgress.set(k, (this.inProgress.get(k) ?? 0) + 1);
+    this.runsInProgress.set({ kind: k }, this.inProgress.get(k) ?? 0);
+  }
+
+  /** A run ended. (The positional form `(kind, outcome)` is kept for callers not yet moved to the object.) */
+  runFinished(info: RunFinishedInfo): void;
+  runFinished(kind: string, outcome: string): void;
+  runFinished(a: RunFinishedInfo | string, b?: string): void {
+    const info: RunFinishedInfo = typeof a === 'string' ? { kind: a, outcome: b ?? 'unknown' } : a;
+    const kind = kindLabel(info.kind);
+    const outcome = (RUN_OUTCOMES as readonly string[]).includes(info.outcome) ? info.outcome : 'other';
     this.runsFinished.inc({ kind, outcome });
+    if (info.durationMs !== undefined && Number.isFinite(info.durationMs) && info.durationMs >= 0) {
+      this.runDuration.observe({ kind }, info.durationMs / 1000);
+    }
+    // Never below zero: a caller that reports the end but not the start must not show -1 runs going.
+    const going = Math.max(0, (this.inProgress.get(kind) ?? 0) - 1);
+    this.inProgress.set(kind, going);
+    this.runsInProgress.set({ kind }, going);
   }
 
-  text(): Promise<string> {
-    return this.registry.metrics();
+  /**
+   * The gauges read from the database. Every one of them shares one read per scrape (prom-client
+   * calls all the collect functions at once); a failed or slow read clears them and sets
+   * `database_up` to 0, so a scrape reports a dead database instead of stale numbers or a hang.
+   */
+  private defineStateGauges(): void {
+    const registers = [this.registry];
+    const read = () => this.readState();
+    // Every state gauge carries `register` (one of three values): the views are per register, and a
+    // labelled gauge can be absent when its value is unknown, where an unlabelled one would read 0
+    // (a lag of 0 would mean "up to date").
+    const register = REGISTER_PATTERN.test(this.register) ? this.register : 'other';
+    const gauge = <L extends string>(n: string, help: string, labelNames: readonly L[], set: (g: Setter<L>, s: MirrorState) => void) =>
+      new client.Gauge<L | 'register'>({
+        name: `${PREFIX}${n}`,
+        help,
+        labelNames: ['register', ...labelNames],
+        registers,
+        async collect() {
+          const state = await read();
+          this.reset();
+          if (state instanceof Error) return;
+          set((labels, value) => this.set({ register, ...labels } as Partial<Record<L | 'register', string>>, value), state);
+        },
+      });
+
+    gauge('days', 'Checkpoint days by status', ['status'], (set, s) => {
+      for (const status of DAY_STATUSES) set({ status }, s.daysByStatus.get(status) ?? 0);
+    });
+    gauge('newest_complete_day_timestamp_seconds', 'The newest day marked done, as a unix timestamp (its midnight UTC)', [], (set, s) => {
+      if (s.newestDoneDay) set({}, Date.parse(`${s.newestDoneDay}T00:00:00Z`) / 1000);
+    });
+    gauge('lag_days', 'Days between the newest complete day and yesterday (Europe/London); absent when no day is done', [], (set, s) => {
+      if (s.daysBehind !== null) set({}, s.daysBehind);
+    });
+    gauge('missing_days', 'Days up to yesterday that are not done', [], (set, s) => set({}, s.missingDays));
+    gauge('last_run_start_timestamp_seconds', 'When the newest run of each kind started', ['kind'], (set, s) => {
+      for (const r of runsOf(s)) set({ kind: r.kind }, r.startedAt);
+    });
+    gauge('last_run_end_timestamp_seconds', 'When the newest run of each kind ended (absent while it runs)', ['kind'], (set, s) => {
+      for (const r of runsOf(s)) if (r.finishedAt !== null) set({ kind: r.kind }, r.finishedAt);
+    });
+    gauge('last_run_duration_seconds', 'How long the newest run of each kind took (absent while it runs)', ['kind'], (set, s) => {
+      for (const r of runsOf(s)) if (r.finishedAt !== null) set({ kind: r.kind }, Math.max(0, Math.round((r.finishedAt - r.startedAt) * 1000) / 1000));
+    });
+    gauge('last_run_outcome', 'Outcome of the newest run of each kind: 1 for its outcome, 0 for the others', ['kind', 'outcome'], (set, s) => {
+      for (const r of runsOf(s)) for (const outcome of RUN_OUTCOMES) set({ kind: r.kind, outcome }, r.outcome === outcome ? 1 : 0);
+    });
+    gauge('last_success_timestamp_seconds', 'When a run of each kind last ended succeeded', ['kind'], (set, s) => {
+      for (const r of runsOf(s)) if (r.lastSuccessAt !== null) set({ kind: r.kind }, r.lastSuccessAt);
+    });
+    new client.Gauge({
+      name: `${PREFIX}database_up`,
+      help: '1 when this scrape could read the mirror state from the database in time, 0 otherwise',
+      registers,
+      async collect() {
+        this.set((await read()) instanceof Error ? 0 : 1);
+      },
+    });
+  }
+
+  /** Single-flight: the collect functions of one scrape share one database read. */
+  private readState(): Promise<MirrorState | Error> {
+    if (this.inflight) return this.inflight;
+    const db = this.db;
+    if (!db) return Promise.resolve(new Error('no database'));
+    // A read an earlier scrape gave up on may still be going (a stuck database): wait on that one
+    // again instead of piling another query onto the database every scrape.
+    this.pendingRead ??= readMirrorState(db, this.register).finally(() => {
+      this.pendingRead = null;
+    });
+    this.inflight = withTimeout(this.pendingRead, this.stateTimeoutMs)
+      .catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))))
+      .finally(() => {
+        this.inflight = null;
+      });
+    return this.inflight;
   }
 }
 
-/** "HTTP 429", "connection failed (ECONNRESET)"… → a fixed, small set of label values. */
-function reasonClass(reason: string | undefined): string {
-  if (!reason) return 'unknown';
+/** Kinds come from the code (sync, backfill, …); anything odd in the table is left out, never a label. */
+function runsOf(s: MirrorState) {
+  return s.lastRuns.filter((r) => KIND_PATTERN.test(r.kind)).slice(0, MAX_KINDS);
+}
+
+const KIND_PATTERN = /^[a-z][a-z_-]{0,31}$/;
+const MAX_KINDS = 10;
+const REGISTER_PATTERN = /^[a-z][a-z-]{0,31}$/;
+
+/** Sets one series of a state gauge (the `register` label is added for the caller). */
+type Setter<L extends string> = (labels: Partial<Record<L, string>>, value: number) => void;
+
+function kindLabel(kind: string): string {
+  return KIND_PATTERN.test(kind) ? kind : 'other';
+}
+
+function endpointLabel(endpoint: string): string {
+  return (ENDPOINTS as readonly string[]).includes(endpoint) ? endpoint : 'other';
+}
+
+function sourceLabel(source: string): string {
+  return source === 'bulk' ? 'bulk' : 'api';
+}
+
+/** An HTTP status code, or "0" for no answer (or anything that is not a status code). */
+function statusLabel(status: number | undefined): string {
+  return status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : '0';
+}
+
+/** "HTTP 429 (Retry-After)", "connection failed (ECONNRESET)", … → one of RETRY_REASONS. */
+export function retryReason(reason: string | undefined): RetryReason {
+  if (!reason) return 'other';
   if (reason.startsWith('HTTP 429')) return 'rate_limited';
-  if (reason.startsWith('HTTP 5')) return 'server_error';
+  if (/^HTTP 5\d\d/.test(reason)) return 'server_error';
   if (reason.startsWith('connection failed')) return 'connection';
   if (reason.startsWith('timed out')) return 'timeout';
   if (reason.startsWith('unreadable')) return 'bad_body';
   return 'other';
-}
-
-export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e as Error);
-      },
-    );
-  });
 }

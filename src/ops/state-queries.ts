@@ -1,0 +1,89 @@
+/**
+ * The SQL behind the database-derived gauges of /metrics. Kept apart from the metric definitions so
+ * the queries can be read (and tuned) in one place. Everything here only reads: a scrape must never
+ * change the mirror.
+ */
+import type { Queryable } from '../db/client.js';
+
+export interface LastRun {
+  kind: string;
+  outcome: string;
+  /** Unix seconds. */
+  startedAt: number;
+  finishedAt: number | null;
+  /** When a run of this kind last ended `succeeded` (unix seconds), if one ever did. */
+  lastSuccessAt: number | null;
+}
+
+export interface MirrorState {
+  /** Checkpoint days by status; statuses with no day are absent (the caller fills in zeros). */
+  daysByStatus: Map<string, number>;
+  /** yyyy-MM-dd, the newest day marked done. */
+  newestDoneDay: string | null;
+  /** Days between the newest done day and yesterday (Europe/London), from the `sync_lag` view. */
+  daysBehind: number | null;
+  /** Days up to yesterday that are not done, from the `sync_missing_days` view (through `sync_lag`). */
+  missingDays: number;
+  /** The newest run of each kind. */
+  lastRuns: LastRun[];
+}
+
+const DAYS_SQL = `SELECT status, count(*)::int AS n FROM sync_checkpoint WHERE register = $1 GROUP BY status`;
+
+const LAG_SQL = `SELECT newest_done_day::text AS newest, days_behind::int AS behind, missing_days::int AS missing
+                 FROM sync_lag WHERE register = $1`;
+
+// The newest run of each kind, and the end of the last successful one of that kind. Epoch seconds as
+// float8 so both drivers hand back plain numbers.
+const RUNS_SQL = `
+  SELECT l.kind, l.outcome, l.started, l.finished, s.at AS last_success
+  FROM (SELECT DISTINCT ON (kind) kind, outcome,
+               extract(epoch FROM started_at)::float8 AS started,
+               extract(epoch FROM finished_at)::float8 AS finished
+        FROM sync_runs WHERE register = $1
+        ORDER BY kind, id DESC) l
+  LEFT JOIN (SELECT kind, extract(epoch FROM max(finished_at))::float8 AS at
+             FROM sync_runs WHERE register = $1 AND outcome = 'succeeded'
+             GROUP BY kind) s USING (kind)`;
+
+/** One consistent-enough read of the mirror's state (three statements, run one after another). */
+export async function readMirrorState(q: Queryable, register: string): Promise<MirrorState> {
+  // Sequential on purpose: PGlite has one connection anyway, and on a pool a scrape should take one
+  // connection, not three, away from the sync.
+  const days = await q.query<{ status: string; n: number }>(DAYS_SQL, [register]);
+  const [lag] = await q.query<{ newest: string | null; behind: number | null; missing: number | null }>(LAG_SQL, [register]);
+  const runs = await q.query<{ kind: string; outcome: string; started: number; finished: number | null; last_success: number | null }>(
+    RUNS_SQL,
+    [register],
+  );
+  return {
+    daysByStatus: new Map(days.map((d) => [d.status, Number(d.n)])),
+    newestDoneDay: lag?.newest ?? null,
+    daysBehind: lag?.behind ?? null,
+    missingDays: Number(lag?.missing ?? 0),
+    lastRuns: runs.map((r) => ({
+      kind: r.kind,
+      outcome: r.outcome,
+      startedAt: Number(r.started),
+      finishedAt: r.finished === null ? null : Number(r.finished),
+      lastSuccessAt: r.last_success === null ? null : Number(r.last_success),
+    })),
+  };
+}
+
+/** Rejects after `ms` so a dead database turns into an error the caller reports, not a hung scrape. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, what = 'the database'): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

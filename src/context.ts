@@ -30,7 +30,7 @@ export async function openContext(config: Config, logger: Logger, options: { api
     throw error;
   }
   const metrics = new Metrics(db, config.sync.register);
-  const notifier = createNotifier(config.ops.notifyWebhookUrl, logger);
+  const notifier = createNotifier({ url: config.ops.notifyWebhookUrl, logger });
   const api = options.api ? createApiClient(config.api, { logger, onEvent: (e) => metrics.apiRequest(e) }) : null;
   let closing: Promise<void> | null = null;
   return {

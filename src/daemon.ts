@@ -48,7 +48,7 @@ async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean },
       `SELECT days_behind, newest_done_day::text FROM sync_lag WHERE register = $1`,
       [config.sync.register],
     );
-    await ctx.notifier.lagChecked({ daysBehind: lag?.days_behind ?? null, threshold: config.ops.lagAlertDays, newestDoneDay: lag?.newest_done_day ?? null, register: config.sync.register });
+    await ctx.notifier.lagExceeded({ daysBehind: lag?.days_behind ?? null, threshold: config.ops.lagAlertDays, newestDoneDay: lag?.newest_done_day ?? null, register: config.sync.register });
   };
 
   const runOnce = (trigger: string): Promise<void> => {

@@ -153,11 +153,8 @@ export class Metrics {
     this.runsInProgress.set({ kind: k }, this.inProgress.get(k) ?? 0);
   }
 
-  /** A run ended. (The positional form `(kind, outcome)` is kept for callers not yet moved to the object.) */
-  runFinished(info: RunFinishedInfo): void;
-  runFinished(kind: string, outcome: string): void;
-  runFinished(a: RunFinishedInfo | string, b?: string): void {
-    const info: RunFinishedInfo = typeof a === 'string' ? { kind: a, outcome: b ?? 'unknown' } : a;
+  /** A run ended (pair it with `runStarted`). */
+  runFinished(info: RunFinishedInfo): void {
     const kind = kindLabel(info.kind);
     const outcome = (RUN_OUTCOMES as readonly string[]).includes(info.outcome) ? info.outcome : 'other';
     this.runsFinished.inc({ kind, outcome });

@@ -33,8 +33,6 @@ export interface Notifier {
    * last report; a report at or under the threshold re-arms it.
    */
   lagExceeded(info: LagInfo): Promise<void>;
-  /** @deprecated the former name of `lagExceeded`, kept until callers move. */
-  lagChecked(info: LagInfo): Promise<void>;
 }
 
 export interface NotifierOptions {
@@ -50,11 +48,7 @@ export interface NotifierOptions {
 /** Run ids already notified; bounded so a daemon that lives for years does not grow without end. */
 const MAX_REMEMBERED_RUNS = 1000;
 
-export function createNotifier(options: NotifierOptions): Notifier;
-/** @deprecated positional form, kept until callers move to the options object. */
-export function createNotifier(url: string | undefined, logger: Logger, fetchImpl?: typeof fetch): Notifier;
-export function createNotifier(a: NotifierOptions | string | undefined, logger?: Logger, fetchImpl?: typeof fetch): Notifier {
-  const o: NotifierOptions = typeof a === 'object' ? a : { url: a, logger: logger as Logger, ...(fetchImpl ? { fetchImpl } : {}) };
+export function createNotifier(o: NotifierOptions): Notifier {
   const log = o.logger.child({ component: 'notify' });
   const doFetch = o.fetchImpl ?? fetch;
   const timeoutMs = o.timeoutMs ?? 5000;
@@ -137,6 +131,5 @@ export function createNotifier(a: NotifierOptions | string | undefined, logger?:
       if (!sent && target) notifiedRuns.delete(info.runId);
     },
     lagExceeded,
-    lagChecked: lagExceeded,
   };
 }

@@ -112,6 +112,8 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     deps.metrics?.queueDepth('days_in_flight', inFlight);
   }, 1000);
 
+  const runStartedAt = Date.now();
+  deps.metrics?.runStarted(spec.kind);
   log.info({ days: spec.items.length, from: spec.rangeFrom, to: spec.rangeTo }, 'run started');
 
   /** Claim, fetch and hand over one day. Returns 'busy' when another process holds it. */
@@ -292,7 +294,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
   const failure = (fatal ?? deltaError) as Error | null;
   await withDbRetry('finishing the run', () => finishRun(db, runId, outcome, counts, failure?.message ?? null), log);
   log.info({ outcome, ...counts, daysSkipped }, 'run finished');
-  deps.metrics?.runFinished(spec.kind, outcome);
+  deps.metrics?.runFinished({ kind: spec.kind, outcome, durationMs: Date.now() - runStartedAt });
   if (outcome === 'failed' || outcome === 'incomplete') {
     await deps.notifier?.runFailed({ runId, kind: spec.kind, outcome, error: failure?.message ?? null, register });
   }

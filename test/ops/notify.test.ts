@@ -149,11 +149,4 @@ describe('failure and lag webhook', () => {
     expect(lines.join('\n')).toMatch(/not a valid URL/);
     expect(lines.join('\n')).not.toContain('s3cret');
   });
-
-  it('keeps the positional form and the old lagChecked name working for existing callers', async () => {
-    const notifier = createNotifier(receiver.url, memoryLogger().logger);
-    await notifier.runFailed(failed);
-    await notifier.lagChecked(lag(4));
-    expect(receiver.posts.map((p) => p.event)).toEqual(['run_failed', 'lag_exceeded']);
-  });
 });

@@ -67,7 +67,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
     const during = await scrape(server);
     expect(valueOf(during.samples, 'epc_sync_runs_in_progress', { kind: 'sync' })).toBe(1);
     metrics.runFinished({ kind: 'sync', outcome: 'succeeded', durationMs: 90_000 });
-    metrics.runFinished('backfill', 'failed'); // the positional form run.ts uses today
+    metrics.runFinished({ kind: 'backfill', outcome: 'failed' });
 
     const { samples, text } = await scrape(server);
     const v = (name: string, labels: Record<string, string> = {}) => valueOf(samples, name, labels);

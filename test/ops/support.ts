@@ -1,17 +1,5 @@
-/** Small helpers for the ops tests: a log that can be read back, and a Prometheus text parser. */
-import { Writable } from 'node:stream';
-import { pino, type Logger } from 'pino';
-
-export function memoryLogger(): { logger: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
-  return { logger: pino({ level: 'debug' }, stream), lines };
-}
+/** Small helpers for the ops tests: a Prometheus text parser (and the shared in-memory logger). */
+export { memoryLogger } from '../helpers/harness.js';
 
 export interface Sample {
   name: string;

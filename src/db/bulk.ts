@@ -6,6 +6,7 @@
  */
 import type { CertificateRow } from './certificates.js';
 import type { Queryable } from './client.js';
+import { copyRecord } from './copy-csv.js';
 
 export interface BulkRow {
   row: CertificateRow;
@@ -20,20 +21,13 @@ const STAGE_COLUMNS = [
 ] as const;
 const TYPED = STAGE_COLUMNS.slice(1, 14);
 
-/** CSV for COPY: NULL is an unquoted empty field, every value is quoted. */
-function csvField(value: string | number | null): string {
-  if (value === null) return '';
-  return `"${String(value).replace(/"/g, '""')}"`;
-}
-
 export function toCopyCsv(rows: readonly BulkRow[]): string {
   let out = '';
   for (const { row, full, ordinal } of rows) {
-    out += [
+    out += copyRecord([
       ordinal, row.certificateNumber, row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4, row.postcode, row.postTown,
       row.council, row.constituency, row.currentEnergyEfficiencyBand, row.registrationDate, row.uprn, row.schemaType, JSON.stringify(full),
-    ].map(csvField).join(',');
-    out += '\n';
+    ]);
   }
   return out;
 }

@@ -26,25 +26,35 @@ const dmy = (day: string) => `${day.slice(8, 10)}/${day.slice(5, 7)}/${day.slice
 
 /** The bulk CSV for these rows, plus `extraLines` appended verbatim (malformed rows for reject tests). */
 export function bulkCsv(rows: readonly SearchRow[], extraLines: readonly string[] = []): string {
+  return [...bulkCsvChunks([rows]), ...extraLines.map((line) => `${line}\r\n`)].join('');
+}
+
+/**
+ * The same CSV as a stream of text chunks, one per group of rows: a file of millions of rows (for the
+ * benchmarks) never has to exist in memory at once.
+ */
+export function* bulkCsvChunks(groups: Iterable<readonly SearchRow[]>): Generator<string> {
   const { header, filler } = sample();
   const at = (name: string) => header.indexOf(name);
-  const lines = [header.join(',')];
-  for (const row of rows) {
-    const f = header.map((_, i) => filler[i] ?? '');
-    f[at('CERTIFICATE_NUMBER')] = row.certificateNumber;
-    f[at('ADDRESS1')] = row.addressLine1 ?? '';
-    f[at('ADDRESS2')] = row.addressLine2 ?? '';
-    f[at('ADDRESS3')] = row.addressLine3 ?? '';
-    f[at('POSTCODE')] = row.postcode ?? '';
-    f[at('POSTTOWN')] = row.postTown ?? '';
-    f[at('UPRN')] = row.uprn === null ? '' : `UPRN-${String(row.uprn).padStart(12, '0')}`;
-    f[at('CURRENT_ENERGY_RATING')] = (row.currentEnergyEfficiencyBand ?? '').toLowerCase();
-    f[at('LODGEMENT_DATE')] = dmy(row.registrationDate);
-    f[at('LODGEMENT_DATETIME')] = `${dmy(row.registrationDate)} 00:00`;
-    lines.push(csvLine(f));
+  yield `${header.join(',')}\r\n`;
+  for (const rows of groups) {
+    const lines: string[] = [];
+    for (const row of rows) {
+      const f = header.map((_, i) => filler[i] ?? '');
+      f[at('CERTIFICATE_NUMBER')] = row.certificateNumber;
+      f[at('ADDRESS1')] = row.addressLine1 ?? '';
+      f[at('ADDRESS2')] = row.addressLine2 ?? '';
+      f[at('ADDRESS3')] = row.addressLine3 ?? '';
+      f[at('POSTCODE')] = row.postcode ?? '';
+      f[at('POSTTOWN')] = row.postTown ?? '';
+      f[at('UPRN')] = row.uprn === null ? '' : `UPRN-${String(row.uprn).padStart(12, '0')}`;
+      f[at('CURRENT_ENERGY_RATING')] = (row.currentEnergyEfficiencyBand ?? '').toLowerCase();
+      f[at('LODGEMENT_DATE')] = dmy(row.registrationDate);
+      f[at('LODGEMENT_DATETIME')] = `${dmy(row.registrationDate)} 00:00`;
+      lines.push(csvLine(f));
+    }
+    if (lines.length > 0) yield `${lines.join('\r\n')}\r\n`;
   }
-  lines.push(...extraLines);
-  return `${lines.join('\r\n')}\r\n`;
 }
 
 export function zipOf(name: string, content: string): Promise<Buffer> {

@@ -7,4 +7,4 @@ export { documentFor } from './documents.js';
 export type { Fault, FaultOptions, FaultRequest, ScriptedFault } from './faults.js';
 export type { RateLimit } from './rate-limit.js';
 export { addDays, eachDay, isWeekend, londonToday } from './days.js';
-export { bulkCsv, zipOf, type BulkFiles, type PublishedFile } from './bulk.js';
+export { bulkCsv, bulkCsvChunks, zipOf, type BulkFiles, type PublishedFile } from './bulk.js';

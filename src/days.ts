@@ -7,10 +7,19 @@ import { addDays as addDaysFns, differenceInCalendarDays, format, isValid, parse
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const REF = new Date(2000, 0, 1);
 
+// Every row is checked, and the rows of a page or a file batch share a handful of dates: remember the
+// answers (date-fns parsing is the costliest step per row otherwise). Bounded: cleared when full.
+const checked = new Map<string, boolean>();
+
 export function isIsoDay(value: string): boolean {
+  const known = checked.get(value);
+  if (known !== undefined) return known;
   if (!DAY.test(value)) return false;
   const parsed = parse(value, 'yyyy-MM-dd', REF);
-  return isValid(parsed) && format(parsed, 'yyyy-MM-dd') === value;
+  const valid = isValid(parsed) && format(parsed, 'yyyy-MM-dd') === value;
+  if (checked.size >= 50_000) checked.clear();
+  checked.set(value, valid);
+  return valid;
 }
 
 function toDate(day: string): Date {

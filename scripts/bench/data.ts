@@ -54,15 +54,17 @@ export async function writeBulkZip(size: Size, path: string): Promise<void> {
   await pipeline(zip.outputStream, createWriteStream(path));
 }
 
-export interface FreshDatabase {
-  db: Db;
+export interface PreparedDatabase {
   /** The environment that points the tool at this database. */
   env: Record<string, string>;
   drop(): Promise<void>;
 }
 
-/** A new PGlite directory, or a new database on the server named by DATABASE_URL. */
-export async function freshDatabase(): Promise<FreshDatabase> {
+/**
+ * A new, migrated database: a PGlite directory, or a database on the server named by DATABASE_URL.
+ * Made by the parent, so a case's peak RSS leaves out PGlite's one-time initdb (~850 MB).
+ */
+export async function prepareDatabase(): Promise<PreparedDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'epc-bench-'));
   const admin = process.env.DATABASE_URL;
   const name = `epc_bench_${process.pid}_${Date.now()}`;
@@ -84,13 +86,17 @@ export async function freshDatabase(): Promise<FreshDatabase> {
   }
   const db = await openDatabase({ url, dataDir }, silent);
   await migrate(db);
+  await db.close();
   return {
-    db,
     env: url ? { DATABASE_URL: url } : { EPC_DATA_DIR: dataDir, DATABASE_URL: '' },
     async drop() {
-      await db.close();
       if (admin) await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Opens a database `prepareDatabase` made, in the case's process. */
+export function openPrepared(env: Record<string, string>): Promise<Db> {
+  return openDatabase({ url: env.DATABASE_URL || undefined, dataDir: env.EPC_DATA_DIR ?? '' }, silent);
 }

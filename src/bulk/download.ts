@@ -42,7 +42,7 @@ export async function downloadBulkFile(
   const path = join(dir, `${register}-${info.lastUpdated.slice(0, 10)}.zip`);
   if ((await sizeOf(path)) === info.fileSize) return { path, info, downloaded: false };
   const part = `${path}.part`;
-  const progress = startProgress('download', 'bytes', info.fileSize, logger);
+  const progress = startProgress('download', info.fileSize, logger);
   try {
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
       const have = Math.max(await sizeOf(part), 0);

@@ -1,36 +1,53 @@
 /**
- * Progress for long transfers: a cli-progress bar (value, rate, ETA) on an interactive terminal, a log
- * line every 10 seconds otherwise (containers, CI), so a 2.9 GB download never runs silent.
+ * Progress for long transfers: a cli-progress bar on an interactive terminal, a log line every 10
+ * seconds otherwise (containers, CI), so a 2.9 GB download or a 30-million-row import never runs
+ * silent. Progress is measured in bytes of the file (the only total known up front, so the ETA is
+ * honest); an import also shows its rows and rows per second.
  */
 import cliProgress from 'cli-progress';
 import type { Logger } from 'pino';
 
 export interface Progress {
-  update(value: number): void;
+  /** `bytes` done so far; `rows` for an import; `total` once it is known. */
+  update(bytes: number, rows?: number, total?: number | null): void;
   stop(): void;
 }
 
-export function startProgress(label: string, unit: 'bytes' | 'rows', total: number | null, logger: Logger): Progress {
+export function startProgress(label: string, total: number | null, logger: Logger, options: { rows?: boolean } = {}): Progress {
   const started = Date.now();
-  let value = 0;
-  const rate = () => Math.round(value / Math.max((Date.now() - started) / 1000, 0.001));
+  let bytes = 0;
+  let rows = 0;
+  let size = total;
+  const perSecond = (n: number) => Math.round(n / Math.max((Date.now() - started) / 1000, 0.001));
   if (process.stderr.isTTY) {
-    const format = unit === 'bytes' ? `${label} [{bar}] {percentage}% {mb} MB | {speed} MB/s | ETA {eta_formatted}` : `${label} [{bar}] {percentage}% {value} rows | {speed} rows/s | ETA {eta_formatted}`;
-    const bar = new cliProgress.SingleBar({ format, stream: process.stderr, etaBuffer: 50 }, cliProgress.Presets.shades_classic);
-    bar.start(total ?? 0, 0, { mb: '0', speed: '0' });
+    const rowPart = options.rows ? ' | {rows} rows, {rowRate} rows/s' : '';
+    const bar = new cliProgress.SingleBar(
+      { format: `${label} [{bar}] {percentage}% {mb}/{totalMb} MB | {speed} MB/s${rowPart} | ETA {eta_formatted}`, stream: process.stderr, etaBuffer: 50 },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(size ?? 0, 0, { mb: '0', totalMb: size === null ? '?' : (size / 1e6).toFixed(0), speed: '0', rows: 0, rowRate: 0 });
     return {
-      update(v) {
-        value = v;
-        const speed = unit === 'bytes' ? (rate() / 1e6).toFixed(1) : String(rate());
-        bar.update(v, { mb: (v / 1e6).toFixed(0), speed });
+      update(b, r, t) {
+        bytes = b;
+        rows = r ?? rows;
+        if (t !== undefined && t !== null && t !== size) {
+          size = t;
+          bar.setTotal(t);
+        }
+        bar.update(b, { mb: (b / 1e6).toFixed(0), totalMb: size === null ? '?' : (size / 1e6).toFixed(0), speed: (perSecond(b) / 1e6).toFixed(1), rows, rowRate: perSecond(rows) });
       },
       stop: () => bar.stop(),
     };
   }
-  const timer = setInterval(() => logger.info({ [unit]: value, total, perSecond: rate() }, `${label}: progress`), 10_000);
+  const timer = setInterval(() => {
+    const eta = size && bytes > 0 ? Math.round(((size - bytes) * (Date.now() - started)) / bytes / 1000) : null;
+    logger.info({ bytes, total: size, bytesPerSecond: perSecond(bytes), ...(options.rows ? { rows, rowsPerSecond: perSecond(rows) } : {}), etaSeconds: eta }, `${label}: progress`);
+  }, 10_000);
   return {
-    update(v) {
-      value = v;
+    update(b, r, t) {
+      bytes = b;
+      rows = r ?? rows;
+      if (t !== undefined) size = t;
     },
     stop: () => clearInterval(timer),
   };

@@ -4,44 +4,28 @@
  * typed columns and only gains the file's full row; rows from the file itself are refreshed. After the
  * import, the file's days are handed to the checkpoint as done (source 'bulk').
  */
-import type { CertificateRow } from './certificates.js';
+import { CERTIFICATE_COLUMNS, certificateValues, type CertificateRow } from './certificates.js';
 import type { Queryable } from './client.js';
-import { copyRecord } from './copy-csv.js';
+import { copyRecord } from './copy-text.js';
 
-export interface BulkRow {
-  row: CertificateRow;
-  full: Record<string, string>;
-  /** Position in the file: the last occurrence of a certificate wins. */
-  ordinal: number;
+const TYPED = CERTIFICATE_COLUMNS.map(([column]) => column);
+const STAGE_COLUMNS = ['ordinal', ...TYPED, 'bulk_row'];
+const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (
+  ordinal int, ${CERTIFICATE_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ')}, bulk_row jsonb
+) ON COMMIT DELETE ROWS`;
+
+/** One good file row as a COPY record for the staging table; `ordinal` is its position in the file. */
+export function bulkStageRecord(ordinal: number, row: CertificateRow, json: string): string {
+  return copyRecord([ordinal, ...certificateValues(row), json]);
 }
 
-const STAGE_COLUMNS = [
-  'ordinal', 'certificate_number', 'address_line1', 'address_line2', 'address_line3', 'address_line4', 'postcode', 'post_town',
-  'council', 'constituency', 'current_energy_efficiency_band', 'registration_date', 'uprn', 'schema_type', 'bulk_row',
-] as const;
-const TYPED = STAGE_COLUMNS.slice(1, 14);
-
-export function toCopyCsv(rows: readonly BulkRow[]): string {
-  let out = '';
-  for (const { row, full, ordinal } of rows) {
-    out += copyRecord([
-      ordinal, row.certificateNumber, row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4, row.postcode, row.postTown,
-      row.council, row.constituency, row.currentEnergyEfficiencyBand, row.registrationDate, row.uprn, row.schemaType, JSON.stringify(full),
-    ]);
-  }
-  return out;
-}
-
-/** Stages and merges one batch; must run inside a transaction (the staging table lives until commit). */
-export async function mergeBulkBatch(tx: Queryable, register: string, rows: readonly BulkRow[]): Promise<{ inserted: number; updated: number }> {
-  await tx.query(
-    `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (
-       ordinal int, certificate_number text, address_line1 text, address_line2 text, address_line3 text, address_line4 text,
-       postcode text, post_town text, council text, constituency text, current_energy_efficiency_band text,
-       registration_date date, uprn bigint, schema_type text, bulk_row jsonb
-     ) ON COMMIT DELETE ROWS`,
-  );
-  await tx.copyCsv('bulk_stage', STAGE_COLUMNS, toCopyCsv(rows));
+/**
+ * Stages and merges one batch, given as COPY text of `bulkStageRecord`s. Must run inside a transaction
+ * (the staging table empties at commit).
+ */
+export async function mergeBulkBatch(tx: Queryable, register: string, copy: string | Uint8Array): Promise<{ inserted: number; updated: number }> {
+  await tx.query(STAGE_SQL);
+  await tx.copyText('bulk_stage', STAGE_COLUMNS, copy);
   const fromFile = (column: string) => `${column} = CASE WHEN c.source = 'bulk' THEN excluded.${column} ELSE c.${column} END`;
   const [counts] = await tx.query<{ inserted: number; updated: number }>(
     `WITH merged AS (

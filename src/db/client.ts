@@ -19,8 +19,8 @@ export interface Queryable {
   query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Rows as arrays in column order (what drizzle's proxy driver wants). */
   queryArrays(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
-  /** COPY … FROM of CSV text into `table (columns)`: the fastest way in for bulk rows. */
-  copyCsv(table: string, columns: readonly string[], csv: string): Promise<void>;
+  /** COPY … FROM of rows in COPY's text format (`db/copy-text.ts`) into `table (columns)`: the fastest way in. */
+  copyText(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
 }
 
 export interface Db extends Queryable {
@@ -62,10 +62,10 @@ function openPostgres(url: string, logger: Logger, max: number): Db {
       const result = await client.query({ text, values: params as unknown[] | undefined, rowMode: 'array' });
       return result.rows as unknown[][];
     },
-    async copyCsv(table: string, columns: readonly string[], csv: string) {
+    async copyText(table: string, columns: readonly string[], text: string | Uint8Array) {
       const run = async (c: pg.PoolClient | pg.Client) => {
-        const stream = c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN WITH (FORMAT csv)`));
-        await pipeline(Readable.from([csv]), stream);
+        const stream = c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+        await pipeline(Readable.from([text]), stream);
       };
       if (client instanceof pg.Pool) {
         const c = await client.connect();
@@ -142,9 +142,9 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
       const result = await client.query<unknown[]>(text, params as unknown[] | undefined, { rowMode: 'array' });
       return result.rows;
     },
-    async copyCsv(table: string, columns: readonly string[], csv: string) {
+    async copyText(table: string, columns: readonly string[], text: string | Uint8Array) {
       // PGlite reads COPY input from a virtual /dev/blob file.
-      await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' WITH (FORMAT csv)`, [], { blob: new Blob([csv]) });
+      await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text as string | Uint8Array<ArrayBuffer>]) });
     },
   });
 

@@ -64,6 +64,9 @@ export const certificates = pgTable(
     index('certificates_documents_due_idx').on(t.register, t.registrationDate).where(sql`document_status IS DISTINCT FROM 'fetched'`),
     index('certificates_uprn_idx').on(t.uprn),
     index('certificates_postcode_idx').on(t.postcode),
+    // The few removed certificates: every day's upsert looks for reappearances among them, and must not
+    // scan the whole table to do it.
+    index('certificates_removed_idx').on(t.certificateNumber).where(sql`removed_at IS NOT NULL`),
   ],
 );
 

@@ -1,5 +1,5 @@
 /**
- * Stores one walked day: its rejects, its rows (one set-based statement per chunk) and its checkpoint
+ * Stores one walked day: its rejects, its rows (one COPY and one merge) and its checkpoint
  * outcome commit in ONE transaction, so the checkpoint can never run ahead of the data. A lost lease
  * rolls the whole day back.
  */
@@ -8,9 +8,6 @@ import { upsertCertificates, type UpsertCounts } from '../db/certificates.js';
 import { finishDay } from '../db/checkpoint.js';
 import { insertRejects } from '../db/rejects.js';
 import type { DayFetch } from './walk-day.js';
-
-/** Rows per statement: a full API page, so a normal day is one or two statements. */
-export const UPSERT_CHUNK = 5000;
 
 export interface StoreInput {
   register: string;
@@ -28,13 +25,8 @@ export async function storeDay(db: Db, input: StoreInput): Promise<StoreResult> 
   const status = fetch.complete ? 'done' : 'incomplete';
   return db.transaction(async (tx) => {
     await insertRejects(tx, input.register, input.runId, fetch.rejects);
-    const totals: UpsertCounts = { inserted: 0, changed: 0, unchanged: 0 };
-    for (let i = 0; i < fetch.rows.length; i += UPSERT_CHUNK) {
-      const counts = await upsertCertificates(tx, input.register, fetch.rows.slice(i, i + UPSERT_CHUNK));
-      totals.inserted += counts.inserted;
-      totals.changed += counts.changed;
-      totals.unchanged += counts.unchanged;
-    }
+    // The day's rows are distinct already (the collector keys them by certificate number): one COPY and one merge.
+    const totals = await upsertCertificates(tx, input.register, fetch.rows);
     await finishDay(tx, {
       register: input.register,
       day: fetch.day,

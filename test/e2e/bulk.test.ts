@@ -130,6 +130,16 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 13_200 }]);
   });
 
+  it('fails the import of a file that is not the bulk CSV, says why, and stores nothing', async () => {
+    const path = join(dir, 'other.csv');
+    writeFileSync(path, 'NAME,VALUE\r\nx,1\r\n');
+    const report = await importFile(path);
+    expect(report).toMatchObject({ outcome: 'failed', rowsImported: 0 });
+    const [recorded] = await h.db.query<{ status: string; error: string }>(`SELECT status, error FROM bulk_imports ORDER BY id DESC LIMIT 1`);
+    expect(recorded).toEqual({ status: 'failed', error: expect.stringMatching(/header has no CERTIFICATE_NUMBER, LODGEMENT_DATE column/) });
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 0 }]);
+  });
+
   it('imports a file the user already has through the CLI', async () => {
     const csvPath = join(dir, 'certificates.csv');
     const { bulkCsv } = await import('../fake-api/index.js');

@@ -53,9 +53,9 @@ export const PLACES: ReadonlyArray<readonly [string, string]> = [
   ['Cambridge', 'Cambridge'], ['Liverpool', 'Liverpool Riverside'], ['Sheffield', 'Sheffield Central'], ['Leicester', 'Leicester South'], ['York', 'York Central'],
 ];
 
-// Quotes, apostrophes, a newline, commas and the Welsh letters ŵ, ŷ, â: text a CSV writer, a SQL
+// Quotes, apostrophes, newlines, a tab, a backslash, commas and the Welsh letters ŵ, ŷ, â: text a CSV or COPY writer, a SQL
 // literal or a naive JSON/line parser gets wrong.
-const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', "Flat 3, St. Mary's Court", 'Bwthyn y Dŵr\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
+const AWKWARD = ['Tŷ Coch, "Yr Hen Ysgol"', 'Unit 4\\B\tRear, Mill Lane\r\n', "Flat 3, St. Mary's Court", 'Bwthyn y Dŵr\nHeol y Bryn', 'Maes-y-Dâl, Llanfair', 'The "Old" Forge, 1 Quay Lane'];
 
 function certificateNumber(random: () => number): string {
   const group = () => String(Math.floor(random() * 10_000)).padStart(4, '0');

@@ -212,3 +212,38 @@ describe('Kubernetes manifests', () => {
     expectWired(c, { EPC_API_TOKEN: 'epc-sync-token', DATABASE_URL: 'epc-sync-database' });
   });
 });
+
+describe('docker-compose.yml', () => {
+  interface Service {
+    build?: string;
+    image?: string;
+    ports?: string[];
+    env_file?: string;
+    environment?: Record<string, string>;
+    depends_on?: Record<string, { condition: string }>;
+    healthcheck?: { test: string[] };
+    init?: boolean;
+    stop_grace_period?: string;
+  }
+  const compose = () => {
+    const [file] = parseAllDocuments(readFileSync(new URL('../../docker-compose.yml', import.meta.url), 'utf8')).map((d) => {
+      expect(d.errors).toEqual([]);
+      return d.toJS() as { services: Record<string, Service> };
+    });
+    return file!.services;
+  };
+
+  it('runs the daemon against a healthy PostgreSQL, publishes /metrics and checks /healthz', () => {
+    const { db, 'epc-sync': daemon } = compose();
+    expect(db!.healthcheck!.test.join(' ')).toMatch(/pg_isready/);
+    expect(daemon!.build).toBe('.');
+    expect(daemon!.env_file).toBe('.env');
+    expect(daemon!.environment!.DATABASE_URL).toMatch(/^postgres:\/\/[^@]+@db:5432\//);
+    expect(daemon!.depends_on).toEqual({ db: { condition: 'service_healthy' } });
+    expect(daemon!.ports).toContain('9464:9464');
+    expect(daemon!.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:9464/healthz');
+    // Signals reach the daemon, and it has time to release the day in flight.
+    expect(daemon!.init).toBe(true);
+    expect(daemon!.stop_grace_period).toMatch(/^\d+s$/);
+  });
+});

@@ -206,7 +206,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
 
 describe('ops server without a database connection that answers', () => {
   // A database that never answers (a network partition): probes and scrapes must come back anyway.
-  const hung = { query: () => new Promise<never>(() => undefined), queryArrays: () => new Promise<never>(() => undefined), copyCsv: () => new Promise<never>(() => undefined) };
+  const hung = { query: () => new Promise<never>(() => undefined), queryArrays: () => new Promise<never>(() => undefined), copyText: () => new Promise<never>(() => undefined) };
 
   it('answers /healthz and /metrics within their timeouts, and handles other requests', async () => {
     let stateQueries = 0;

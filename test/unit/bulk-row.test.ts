@@ -15,8 +15,11 @@ describe('bulk CSV rows', () => {
     expect(parsed).toMatchObject({
       ok: true,
       row: { certificateNumber: '0000-0000-0000-0000-0001', addressLine1: '1 Some "Street"', uprn: 123, currentEnergyEfficiencyBand: 'E', registrationDate: '2021-02-22', postcode: 'SW1A 2AA', council: null },
-      full: { FLOOR_DESCRIPTION: 'Solid', FLOOR_DESCRIPTION__2: 'Suspended' },
     });
+    // The whole row as JSON, every field under its own name, quotes and all.
+    const whole = JSON.parse((parsed as { json: string }).json) as Record<string, string>;
+    expect(Object.keys(whole)).toEqual(header.names);
+    expect(whole).toMatchObject({ FLOOR_DESCRIPTION: 'Solid', FLOOR_DESCRIPTION__2: 'Suspended', ADDRESS1: '1 Some "Street"' });
   });
 
   it('reads the file dates, UPRN forms and empty values it really has', () => {

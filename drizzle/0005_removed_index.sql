@@ -1,0 +1,1 @@
+CREATE INDEX "certificates_removed_idx" ON "certificates" USING btree ("certificate_number") WHERE removed_at IS NOT NULL;

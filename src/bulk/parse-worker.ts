@@ -1,0 +1,31 @@
+/**
+ * Worker-thread entry: parses the bulk file (`batches.ts`) and posts each batch to the importing
+ * thread, never more than `window` ahead of what it has acknowledged, so memory stays bounded
+ * whatever the file size.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { parseBulkFile } from './batches.js';
+import type { WorkerData, WorkerMessage } from './parse-thread.js';
+
+const { path, batchSize, window } = workerData as WorkerData;
+const port = parentPort!;
+let credits = window;
+let wake: (() => void) | null = null;
+port.on('message', () => {
+  credits += 1;
+  wake?.();
+});
+const post = (message: WorkerMessage) => port.postMessage(message);
+
+try {
+  for await (const batch of parseBulkFile(path, batchSize)) {
+    while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
+    credits -= 1;
+    // Transferred, not copied: the worker gives the batch's bytes up.
+    port.postMessage({ type: 'batch', batch } satisfies WorkerMessage, [batch.copy.buffer as ArrayBuffer]);
+  }
+  post({ type: 'end' });
+} catch (error) {
+  const e = error as Error;
+  post({ type: 'error', name: e.name, message: e.message });
+}

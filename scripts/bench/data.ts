@@ -2,18 +2,15 @@
  * What the benchmark cases share: the dataset (realistic days from the fake API's generator, the same
  * rows in every case), a bulk ZIP written as a stream, and a fresh database per case.
  */
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pino } from 'pino';
-import pg from 'pg';
 import yazl from 'yazl';
 import { addDays } from '../../src/days.js';
 import { openDatabase, type Db } from '../../src/db/client.js';
-import { migrate } from '../../src/db/migrate.js';
 import { bulkCsvChunks, generateDay, type SearchRow } from '../../test/fake-api/index.js';
+import { createTestDatabase } from '../../test/helpers/databases.js';
 
 export const FIRST_DAY = '2026-01-05';
 export const silent = pino({ level: 'silent' });
@@ -61,39 +58,14 @@ export interface PreparedDatabase {
 }
 
 /**
- * A new, migrated database: a PGlite directory, or a database on the server named by DATABASE_URL.
- * Made by the parent, so a case's peak RSS leaves out PGlite's one-time initdb (~850 MB).
+ * A new, migrated database (the tests' own helper): a PGlite directory, or a database on the server
+ * named by DATABASE_URL. Made by the parent, so a case's peak RSS leaves out PGlite's initdb.
  */
 export async function prepareDatabase(): Promise<PreparedDatabase> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'epc-bench-'));
-  const admin = process.env.DATABASE_URL;
-  const name = `epc_bench_${process.pid}_${Date.now()}`;
-  const server = async (sql: string) => {
-    const c = new pg.Client({ connectionString: admin });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  let url: string | undefined;
-  if (admin) {
-    await server(`CREATE DATABASE "${name}"`);
-    const u = new URL(admin);
-    u.pathname = `/${name}`;
-    url = u.toString();
-  }
-  const db = await openDatabase({ url, dataDir }, silent);
-  await migrate(db);
-  await db.close();
-  return {
-    env: url ? { DATABASE_URL: url } : { EPC_DATA_DIR: dataDir, DATABASE_URL: '' },
-    async drop() {
-      if (admin) await server(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
+  const admin = process.env.DATABASE_URL || undefined;
+  const database = await createTestDatabase(admin ? 'postgres' : 'pglite', admin);
+  await (await database.open()).close();
+  return { env: { DATABASE_URL: '', ...database.env }, drop: () => database.drop() };
 }
 
 /** Opens a database `prepareDatabase` made, in the case's process. */

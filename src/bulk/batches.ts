@@ -5,6 +5,7 @@
  * overlaps with the database writing the batch before.
  */
 import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import { bulkStageRecord } from '../db/bulk.js';
 import type { RejectedRow } from '../db/rejects.js';
@@ -64,20 +65,20 @@ export async function* parseBulkFile(path: string, batchSize: number): AsyncGene
     return done;
   };
 
-  const parser = source.stream.pipe(counter).pipe(
-    parse({
-      raw: true,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      skip_records_with_error: true,
-      // Broken quoting and the like: the record is skipped by the parser and kept here as a reject.
-      on_skip: (err, raw) => {
-        reject({ source: 'bulk', day: null, reason: `unreadable CSV: ${err?.message ?? 'unknown error'}`, raw: raw ?? '' });
-        return undefined;
-      },
-    }),
-  );
+  const parser = parse({
+    raw: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    // Broken quoting and the like: the record is skipped by the parser and kept here as a reject.
+    on_skip: (err, raw) => {
+      reject({ source: 'bulk', day: null, reason: `unreadable CSV: ${err?.message ?? 'unknown error'}`, raw: raw ?? '' });
+      return undefined;
+    },
+  });
+  // pipeline, not pipe: a corrupt ZIP entry (an inflate error) must end the loop below with its error.
+  pipeline(source.stream, counter, parser).catch(() => undefined);
   let header: BulkHeader | null = null;
   for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
     if (!header) {

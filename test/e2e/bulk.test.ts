@@ -2,7 +2,7 @@
  * The monthly bulk file end to end: download from the fake's expiring links, import, rejects,
  * no downgrade of API rows, and the hand-over to the day walk.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -138,6 +138,19 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     const [recorded] = await h.db.query<{ status: string; error: string }>(`SELECT status, error FROM bulk_imports ORDER BY id DESC LIMIT 1`);
     expect(recorded).toEqual({ status: 'failed', error: expect.stringMatching(/header has no CERTIFICATE_NUMBER, LODGEMENT_DATE column/) });
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 0 }]);
+  });
+
+  it('fails, rather than hangs, on a ZIP whose compressed data is corrupt', async () => {
+    await api.publishBulkFile();
+    const file = await download();
+    const bytes = readFileSync(file.path);
+    bytes.fill(0xff, 400, 4000); // inside the entry's deflate stream, past its local header
+    const broken = join(dir, 'broken.zip');
+    writeFileSync(broken, bytes);
+    const report = await importFile(broken);
+    expect(report.outcome).toBe('failed');
+    const [recorded] = await h.db.query<{ status: string; error: string }>(`SELECT status, error FROM bulk_imports ORDER BY id DESC LIMIT 1`);
+    expect(recorded).toEqual({ status: 'failed', error: expect.any(String) });
   });
 
   it('imports a file the user already has through the CLI', async () => {

@@ -42,13 +42,13 @@ function migratedPgliteTemplate(): Promise<string> {
   return pgliteTemplate;
 }
 
-export async function createTestDatabase(target: Target): Promise<TestDatabase> {
+/** A fresh, migrated database; `admin` names the server that creates (and drops) it for 'postgres'. */
+export async function createTestDatabase(target: Target, admin = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'epc-sync-test-'));
   if (target === 'pglite') cpSync(await migratedPgliteTemplate(), dataDir, { recursive: true });
   let url: string | undefined;
   let dbName: string | undefined;
   if (target === 'postgres') {
-    const admin = process.env.TEST_DATABASE_URL;
     if (!admin) throw new Error('TEST_DATABASE_URL is not set');
     dbName = `epc_sync_test_${process.pid}_${Date.now()}_${counter++}`;
     await adminQuery(admin, `CREATE DATABASE "${dbName}"`);
@@ -68,8 +68,8 @@ export async function createTestDatabase(target: Target): Promise<TestDatabase> 
       return db;
     },
     async drop() {
-      if (dbName && process.env.TEST_DATABASE_URL) {
-        await adminQuery(process.env.TEST_DATABASE_URL, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
+      if (dbName && admin) {
+        await adminQuery(admin, `DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
       }
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -14,7 +14,7 @@ import { addDays } from '../days.js';
 import { finishImport, findImport, handOverDays, mergeBulkBatch, startImport } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import { insertRejects } from '../db/rejects.js';
-import { finishRun, startRun } from '../db/runs.js';
+import { finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
 import { startProgress } from './progress.js';
 import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
@@ -70,6 +70,9 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const counts = { read: 0, imported: 0, rejected: 0 };
   const perDay = new Map<string, { stored: number; rejected: number }>();
   const progress = startProgress('import', null, log, { rows: true });
+  const runCounts = (daysDone: number): RunCounts => ({
+    daysPlanned: 0, daysDone, daysIncomplete: 0, daysFailed: 0, rowsUpserted: counts.imported, documentsFetched: 0, requests: 0,
+  });
 
   let outcome: ImportReport['outcome'] = 'succeeded';
   let error: Error | null = null;
@@ -93,6 +96,9 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
         perDay.set(day, c);
       }
       progress.update(batch.bytesRead, counts.imported, batch.bytesTotal);
+      // A live import must not look abandoned to another process's sync (runs without a heartbeat are closed).
+      await heartbeatRun(db, runId, runCounts(0));
+      log.debug({ rows: counts.imported, rejected: counts.rejected, bytes: batch.bytesRead }, 'bulk batch stored');
     }
 
     const days = [...perDay.keys()].sort();
@@ -111,9 +117,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   }
   const rowsPerSecond = Math.round(counts.imported / Math.max((Date.now() - started) / 1000, 0.001));
   await finishImport(db, importId, { status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, rowsPerSecond, error: error?.message ?? null });
-  await finishRun(db, runId, outcome, {
-    daysPlanned: 0, daysDone: daysHandedOver, daysIncomplete: 0, daysFailed: 0, rowsUpserted: counts.imported, documentsFetched: 0, requests: 0,
-  }, error?.message ?? null);
+  await finishRun(db, runId, outcome, runCounts(daysHandedOver), error?.message ?? null);
   const report = { skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, daysHandedOver, rowsPerSecond };
   if (error && outcome === 'failed') log.error({ ...report, err: { message: error.message } }, 'bulk import failed; run it again to restart it cleanly');
   else log.info(report, 'bulk import finished');

@@ -10,8 +10,8 @@ import { downloadBulkFile } from '../../src/bulk/download.js';
 import { importBulkFile } from '../../src/bulk/import.js';
 import { addDays, eachDay } from '../../src/days.js';
 import { backfill, syncOnce } from '../../src/sync/commands.js';
-import { generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
-import { runCli } from '../helpers/cli.js';
+import { bulkCsv, generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
+import { runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
 import { checkpoint, searchRequests } from '../helpers/queries.js';
@@ -130,6 +130,25 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 13_200 }]);
   });
 
+  it('an import killed with SIGKILL mid-file, run again, ends with exactly the file rows', async () => {
+    const rows = generateDay('2026-09-29', 30_000, { seed: 11 });
+    const path = join(dir, 'big.csv');
+    writeFileSync(path, bulkCsv(rows));
+    await h.close();
+    const env = fakeEnv(api, database, { LOG_LEVEL: 'debug' });
+    const first = startCli(['import-bulk', '--file', path], env);
+    await first.waitFor((text) => (text.match(/"msg":"bulk batch stored"/g) ?? []).length >= 2);
+    first.child.kill('SIGKILL');
+    expect((await first.done).signal).toBe('SIGKILL');
+
+    const second = await runCli(['import-bulk', '--file', path], env);
+    expect(second.code, second.stderr).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ outcome: 'succeeded', rowsImported: 30_000, rowsRejected: 0 });
+    h = await openHarness(api, database, {}, NOW);
+    expect(await h.db.query(`SELECT count(*)::int AS n, count(DISTINCT certificate_number)::int AS d FROM certificates`)).toEqual([{ n: 30_000, d: 30_000 }]);
+    expect(await checkpoint(h.db, '2026-09-29')).toMatchObject({ status: 'done', expected_count: 30_000, stored_count: 30_000 });
+  });
+
   it('fails the import of a file that is not the bulk CSV, says why, and stores nothing', async () => {
     const path = join(dir, 'other.csv');
     writeFileSync(path, 'NAME,VALUE\r\nx,1\r\n');
@@ -155,7 +174,6 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
 
   it('imports a file the user already has through the CLI', async () => {
     const csvPath = join(dir, 'certificates.csv');
-    const { bulkCsv } = await import('../fake-api/index.js');
     writeFileSync(csvPath, bulkCsv(api.store.rowsForDay('2026-10-04')));
     await h.close();
     const result = await runCli(['import-bulk', '--file', csvPath], fakeEnv(api, database));

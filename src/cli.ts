@@ -79,9 +79,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .description('download the latest monthly bulk file and import it (or import --file PATH), then hand its days to the checkpoint')
     .option('--file <path>', 'import this ZIP (or the CSV inside it) instead of downloading')
     .option('--force', 'import even if this exact file was imported before', false)
-    .action((opts: { file?: string; force: boolean }) =>
-      run(!opts.file, async (ctx, signal) => {
-        const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger };
+    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .action((opts: { file?: string; force: boolean; metrics: boolean }) =>
+      run(!opts.file, async (ctx, signal) => withOps(ctx, opts.metrics, async () => {
+        const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics };
         let path = opts.file;
         let lastUpdated: string | null = null;
         if (!path) {
@@ -93,7 +94,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         const report = await importBulkFile(deps, path, { force: opts.force, lastUpdated, signal });
         process.stdout.write(`${JSON.stringify(report)}\n`);
         return report.outcome === 'succeeded' || report.outcome === 'skipped' ? EXIT_OK : 1;
-      }),
+      })),
     );
 
   program

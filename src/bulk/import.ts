@@ -13,6 +13,7 @@ import type { Config } from '../config/types.js';
 import { addDays } from '../days.js';
 import { finishImport, findImport, handOverDays, mergeBulkBatch, startImport } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
+import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
 import { finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
 import { startProgress } from './progress.js';
@@ -30,6 +31,8 @@ export interface ImportDeps {
   db: Db;
   config: Config;
   logger: Logger;
+  /** Optional: rows, rejects and the run for /metrics (`import-bulk --metrics`). */
+  metrics?: Metrics;
 }
 
 export interface ImportOptions {
@@ -65,6 +68,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const runId = await startRun(db, { register, kind: 'bulk', rangeFrom: null, rangeTo: null, host: hostname(), pid: process.pid });
   const log = logger.child({ run: runId, import: importId });
   log.info({ file: path, bytes }, 'bulk import started');
+  deps.metrics?.runStarted('bulk');
 
   const started = Date.now();
   const counts = { read: 0, imported: 0, rejected: 0 };
@@ -82,10 +86,12 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     // The worker parses the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, BULK_BATCH)) {
       if (options.signal?.aborted) throw new Error('interrupted');
-      await db.transaction(async (tx) => {
+      const merged = await db.transaction(async (tx) => {
         await insertRejects(tx, register, runId, batch.rejects);
-        if (batch.rows > 0) await mergeBulkBatch(tx, register, batch.copy);
+        return batch.rows > 0 ? mergeBulkBatch(tx, register, batch.copy) : { inserted: 0, updated: 0 };
       });
+      deps.metrics?.rowsUpserted(merged.inserted + merged.updated, 'bulk');
+      deps.metrics?.rejects(batch.rejects.length, 'bulk');
       counts.read += batch.read;
       counts.imported += batch.rows;
       counts.rejected += batch.rejects.length;
@@ -118,6 +124,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const rowsPerSecond = Math.round(counts.imported / Math.max((Date.now() - started) / 1000, 0.001));
   await finishImport(db, importId, { status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, rowsPerSecond, error: error?.message ?? null });
   await finishRun(db, runId, outcome, runCounts(daysHandedOver), error?.message ?? null);
+  deps.metrics?.runFinished({ kind: 'bulk', outcome, durationMs: Date.now() - started });
   const report = { skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, daysHandedOver, rowsPerSecond };
   if (error && outcome === 'failed') log.error({ ...report, err: { message: error.message } }, 'bulk import failed; run it again to restart it cleanly');
   else log.info(report, 'bulk import finished');

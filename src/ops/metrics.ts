@@ -22,7 +22,7 @@ export type Endpoint = (typeof ENDPOINTS)[number];
 export const RETRY_REASONS = ['rate_limited', 'server_error', 'connection', 'timeout', 'bad_body', 'other'] as const;
 export type RetryReason = (typeof RETRY_REASONS)[number];
 
-export const QUEUES = ['store', 'days_in_flight', 'requests'] as const;
+export const QUEUES = ['store', 'days_in_flight'] as const;
 export type QueueName = (typeof QUEUES)[number];
 
 export type RowSource = 'api' | 'bulk';
@@ -118,16 +118,8 @@ export class Metrics {
     this.requests.inc({ endpoint, status: statusLabel(e.status) });
     if (Number.isFinite(e.durationMs) && e.durationMs >= 0) this.latency.observe({ endpoint }, e.durationMs / 1000);
     if (e.status === 429) this.rateLimited.inc({ endpoint });
-    if (e.outcome === 'retry') this.apiRetry({ endpoint: e.endpoint, reason: e.reason });
+    if (e.outcome === 'retry') this.retries.inc({ endpoint, reason: retryReason(e.reason) });
     if (e.outcome === 'fail') this.failedRequests.inc({ endpoint });
-  }
-
-  /**
-   * A retried API attempt. `apiRequest` already calls this for an attempt whose outcome is 'retry':
-   * call it directly only for a retry that is not reported through `apiRequest`.
-   */
-  apiRetry(e: { endpoint: Endpoint; reason: string | undefined }): void {
-    this.retries.inc({ endpoint: endpointLabel(e.endpoint), reason: retryReason(e.reason) });
   }
 
   rowsUpserted(n: number, source: RowSource = 'api'): void {

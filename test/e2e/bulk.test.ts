@@ -9,12 +9,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downloadBulkFile } from '../../src/bulk/download.js';
 import { importBulkFile } from '../../src/bulk/import.js';
 import { addDays, eachDay } from '../../src/days.js';
+import { Metrics } from '../../src/ops/metrics.js';
 import { backfill, syncOnce } from '../../src/sync/commands.js';
 import { bulkCsv, generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
 import { checkpoint, searchRequests } from '../helpers/queries.js';
+import { parseScrape, valueOf } from '../ops/support.js';
 
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T12:00:00Z`);
@@ -51,9 +53,15 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     const good = api.store.rowsForDay('2026-10-01').length * 4;
     await api.publishBulkFile({ lastUpdated: '2026-10-06T00:31:19.000+00:00', extraLines: BAD_LINES });
     const file = await download();
-    const report = await importFile(file.path, false, file.info.lastUpdated);
+    const metrics = new Metrics(h.db, 'domestic', { defaultMetrics: false });
+    const report = await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger, metrics }, file.path, { force: false, lastUpdated: file.info.lastUpdated });
 
     expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: good, rowsRejected: 2, cutoffDay: '2026-10-05' });
+    // What `import-bulk --metrics` serves.
+    const scrape = parseScrape(await metrics.text());
+    expect(valueOf(scrape, 'epc_sync_rows_upserted_total', { source: 'bulk' })).toBe(good);
+    expect(valueOf(scrape, 'epc_sync_rejected_rows_total', { source: 'bulk' })).toBe(2);
+    expect(valueOf(scrape, 'epc_sync_runs_finished_total', { kind: 'bulk', outcome: 'succeeded' })).toBe(1);
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates WHERE source = 'bulk'`)).toEqual([{ n: good }]);
     const reasons = await h.db.query<{ reason: string }>(`SELECT reason FROM rejected_rows WHERE source = 'bulk' ORDER BY reason`);
     expect(reasons.map((r) => r.reason)).toEqual([expect.stringMatching(/^CERTIFICATE_NUMBER|^row has/), expect.stringMatching(/^unreadable CSV|^row has/)]);

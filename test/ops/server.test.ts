@@ -54,7 +54,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
     metrics.apiRequest({ endpoint: 'search', status: 429, durationMs: 5, outcome: 'retry', reason: 'HTTP 429 (Retry-After)' });
     metrics.apiRequest({ endpoint: 'certificate', status: 503, durationMs: 30, outcome: 'retry', reason: 'HTTP 503' });
     metrics.apiRequest({ endpoint: 'certificate', status: undefined, durationMs: 10_000, outcome: 'fail', reason: 'connection failed (ECONNRESET); gave up after 9 attempts' });
-    metrics.apiRetry({ endpoint: 'deltas', reason: 'timed out' });
+    metrics.apiRequest({ endpoint: 'deltas', status: undefined, durationMs: 60_000, outcome: 'retry', reason: 'timed out' });
     // A caller passing something that is not an endpoint must not mint a label from it.
     metrics.apiRequest({ endpoint: '/api/domestic/search?date_start=2026-01-01' as Endpoint, status: 200, durationMs: 1 });
     metrics.rowsUpserted(120);
@@ -74,6 +74,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
     expect(v('epc_sync_api_requests_total', { endpoint: 'search', status: '200' })).toBe(3);
     expect(v('epc_sync_api_requests_total', { endpoint: 'search', status: '429' })).toBe(1);
     expect(v('epc_sync_api_requests_total', { endpoint: 'certificate', status: '0' })).toBe(1);
+    expect(v('epc_sync_api_requests_total', { endpoint: 'deltas', status: '0' })).toBe(1);
     expect(v('epc_sync_api_requests_total', { endpoint: 'other', status: '200' })).toBe(1);
     expect(v('epc_sync_api_rate_limited_total', { endpoint: 'search' })).toBe(1);
     expect(v('epc_sync_api_retries_total', { endpoint: 'search', reason: 'rate_limited' })).toBe(1);

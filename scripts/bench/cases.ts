@@ -4,6 +4,8 @@
  *
  *   copy-search  the ceiling for the API pipeline: COPY of the same search rows into an empty table
  *                with the certificates' columns
+ *   copy-search-keyed  the same into a table with only the certificates' primary key, the least any
+ *                upsert needs (it is how a row is found again)
  *   copy-search-indexed  the same into a table that also has the certificates' key and indexes, which
  *                any write that keeps the mirror queryable must maintain
  *   copy-bulk    the ceiling for the bulk import: COPY of the same file rows (typed columns and the
@@ -24,7 +26,7 @@ import { FAKE_TOKEN } from '../../test/fake-api/index.js';
 import type { Db } from '../../src/db/client.js';
 import { FIRST_DAY, days, lastDay, openPrepared, silent, type Size } from './data.js';
 
-export type CaseName = 'idle' | 'copy-search' | 'copy-search-indexed' | 'copy-bulk' | 'sync' | 'bulk';
+export type CaseName = 'idle' | 'copy-search' | 'copy-search-keyed' | 'copy-search-indexed' | 'copy-bulk' | 'sync' | 'bulk';
 
 export interface CaseSpec {
   name: CaseName;
@@ -48,10 +50,18 @@ const SEARCH_COLUMNS = CERTIFICATE_COLUMNS.map(([column]) => column);
 
 const maxRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-/** COPY of pre-built CSV batches into a table like `certificates`; only the COPYs are timed. */
-async function copyCeiling(db: Db, columns: readonly string[], batches: ReadonlyArray<string | Uint8Array>, rows: number, indexed = false): Promise<Sample> {
+/** What the ceiling's table has besides the columns: nothing, the primary key, or every index. */
+type Keys = 'none' | 'key' | 'all';
+const TABLE: Record<Keys, string> = {
+  none: 'LIKE certificates INCLUDING DEFAULTS',
+  key: 'LIKE certificates INCLUDING DEFAULTS, PRIMARY KEY (certificate_number)',
+  all: 'LIKE certificates INCLUDING ALL',
+};
+
+/** COPY of pre-built text batches into a table like `certificates`; only the COPYs are timed. */
+async function copyCeiling(db: Db, columns: readonly string[], batches: ReadonlyArray<string | Uint8Array>, rows: number, keys: Keys = 'none'): Promise<Sample> {
   // `ordinal`: the staged bulk rows carry their position in the file.
-  await db.query(`CREATE TABLE bench_copy (ordinal int, LIKE certificates INCLUDING ${indexed ? 'ALL' : 'DEFAULTS'})`);
+  await db.query(`CREATE TABLE bench_copy (ordinal int, ${TABLE[keys]})`);
   const started = performance.now();
   for (const batch of batches) await db.copyText('bench_copy', columns, batch);
   return { rows, seconds: (performance.now() - started) / 1000, maxRssMb: maxRssMb() };
@@ -76,6 +86,7 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
         await db.query('SELECT 1');
         return { rows: 0, seconds: 0, maxRssMb: maxRssMb() };
       case 'copy-search':
+      case 'copy-search-keyed':
       case 'copy-search-indexed': {
         const batches: string[] = [];
         let rows = 0;
@@ -83,7 +94,7 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
           rows += day.length;
           batches.push(day.map((r) => copyRecord(certificateValues(r))).join(''));
         }
-        return await copyCeiling(db, SEARCH_COLUMNS, batches, rows, spec.name === 'copy-search-indexed');
+        return await copyCeiling(db, SEARCH_COLUMNS, batches, rows, spec.name === 'copy-search' ? 'none' : spec.name === 'copy-search-keyed' ? 'key' : 'all');
       }
       case 'copy-bulk': {
         const { batches, rows } = await stagedBulkBatches(spec.zip!);

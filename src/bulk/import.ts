@@ -11,11 +11,11 @@ import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { addDays } from '../days.js';
-import { finishImport, findImport, handOverDays, mergeBulkBatch, startImport } from '../db/bulk.js';
+import { closeAbandonedImports, finishImport, findImport, handOverDays, mergeBulkBatch, startImport } from '../db/bulk.js';
 import type { Db } from '../db/client.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
-import { finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
+import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
 import { startProgress } from './progress.js';
 import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
@@ -64,8 +64,10 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0 };
   }
   const bytes = (await stat(path)).size;
-  const importId = await startImport(db, register, { name: basename(path), sha256, bytes, lastUpdated: options.lastUpdated ?? null });
+  await closeAbandonedRuns(db, register, config.sync.leaseSeconds * 3);
+  await closeAbandonedImports(db, register);
   const runId = await startRun(db, { register, kind: 'bulk', rangeFrom: null, rangeTo: null, host: hostname(), pid: process.pid });
+  const importId = await startImport(db, register, runId, { name: basename(path), sha256, bytes, lastUpdated: options.lastUpdated ?? null });
   const log = logger.child({ run: runId, import: importId });
   log.info({ file: path, bytes }, 'bulk import started');
   deps.metrics?.runStarted('bulk');

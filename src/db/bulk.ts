@@ -90,12 +90,33 @@ export async function findImport(q: Queryable, register: string, sha256: string)
   return row ?? null;
 }
 
-export async function startImport(q: Queryable, register: string, file: { name: string; sha256: string; bytes: number; lastUpdated: string | null }): Promise<number> {
+export async function startImport(
+  q: Queryable,
+  register: string,
+  runId: number,
+  file: { name: string; sha256: string; bytes: number; lastUpdated: string | null },
+): Promise<number> {
   const [row] = await q.query<{ id: number }>(
-    `INSERT INTO bulk_imports (register, file_name, sha256, bytes, last_updated) VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [register, file.name, file.sha256, file.bytes, file.lastUpdated],
+    `INSERT INTO bulk_imports (register, run_id, file_name, sha256, bytes, last_updated) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+    [register, runId, file.name, file.sha256, file.bytes, file.lastUpdated],
   );
   return row!.id;
+}
+
+/**
+ * Imports still `running` whose run is not (closed as interrupted by `closeAbandonedRuns`, since its
+ * heartbeat stopped) belonged to a killed process: close them too, so `bulk_imports` tells the truth.
+ */
+export async function closeAbandonedImports(q: Queryable, register: string): Promise<number> {
+  const rows = await q.query(
+    `UPDATE bulk_imports b SET status = 'interrupted', finished_at = now(),
+       error = 'the process stopped without finishing (killed or crashed); run the import again'
+     WHERE b.register = $1 AND b.status = 'running'
+       AND (b.run_id IS NULL OR EXISTS (SELECT 1 FROM sync_runs r WHERE r.id = b.run_id AND r.outcome <> 'running'))
+     RETURNING b.id`,
+    [register],
+  );
+  return rows.length;
 }
 
 export async function finishImport(

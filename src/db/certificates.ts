@@ -1,7 +1,10 @@
 /**
- * Writes search rows into `certificates`: COPY into a staging table, then one set-based merge per
- * batch, the same path as the bulk import. It runs identically on PostgreSQL and PGlite, and beat
- * one `json_to_recordset` statement per batch by 5–20% (BENCHMARKS.md).
+ * Writes search rows into `certificates`. A batch whose registration days the mirror has never held
+ * (every new day of a nightly sync, every day of a first backfill) is COPied straight into the table;
+ * if one of its certificates exists after all (stored under another day), that COPY is rolled back
+ * to a savepoint and the batch takes the general path: COPY into a staging table, then one set-based
+ * merge, the same path as the bulk import. Both run identically on PostgreSQL and PGlite
+ * (BENCHMARKS.md has the figures).
  */
 import type { Queryable } from './client.js';
 import { copyRecord, type CopyValue } from './copy-text.js';
@@ -89,9 +92,10 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
 FROM written`;
 
 /**
- * Upserts a batch of search rows: COPY into the session's staging table, then one merge. Must run
- * inside a transaction (the stage empties at commit), with rows already de-duplicated on certificate
- * number (a statement may not touch one key twice).
+ * Upserts a batch of search rows: straight in when they are new (see the top of this file), else
+ * COPY into the session's staging table and one merge. Must run inside a transaction (the savepoint,
+ * and the stage that empties at commit), with rows already de-duplicated on certificate number (a
+ * statement may not touch one key twice).
  */
 export async function upsertCertificates(
   tx: Queryable,
@@ -99,18 +103,48 @@ export async function upsertCertificates(
   rows: readonly CertificateRow[],
 ): Promise<UpsertCounts> {
   if (rows.length === 0) return { inserted: 0, changed: 0, unchanged: 0 };
+  if (await daysAreNew(tx, register, rows)) {
+    const inserted = await insertNew(tx, register, rows);
+    if (inserted !== null) return { inserted, changed: 0, unchanged: 0 };
+  }
+  return mergeRows(tx, register, rows);
+}
+
+/** True when the mirror holds no certificate registered on any of the batch's days (one index probe). */
+async function daysAreNew(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<boolean> {
+  const days = [...new Set(rows.map((row) => row.registrationDate))];
+  const [row] = await tx.query<{ held: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM certificates WHERE register = $1 AND registration_date = ANY($2::date[])) AS held`,
+    [register, days],
+  );
+  return row?.held === false;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * COPY of new rows straight into `certificates`: what the merge would do for rows it inserts (the
+ * table's defaults fill the rest), without the staging table and the join. Returns null, with the
+ * transaction as it was, when a certificate already exists.
+ */
+async function insertNew(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<number | null> {
+  await tx.query('SAVEPOINT certificates_insert_new');
+  try {
+    await tx.copyText('certificates', ['register', ...ALL_COLUMNS], rows.map((row) => copyRecord([register, ...certificateValues(row)])).join(''));
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT certificates_insert_new');
+    return null;
+  }
+  await tx.query('RELEASE SAVEPOINT certificates_insert_new');
+  return rows.length;
+}
+
+/** COPY into the session's staging table, then one merge: inserts, changes and reappearances. */
+async function mergeRows(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<UpsertCounts> {
   await tx.query(STAGE_SQL);
   await tx.copyText('certificate_stage', ALL_COLUMNS, rows.map((row) => copyRecord(certificateValues(row))).join(''));
   const [counts] = await tx.query<UpsertCounts>(MERGE_SQL, [register]);
   await tx.query('TRUNCATE certificate_stage');
   return counts ?? { inserted: 0, changed: 0, unchanged: 0 };
-}
-
-/** How many certificates the mirror holds for one registration day. */
-export async function countForDay(q: Queryable, register: string, day: string): Promise<number> {
-  const [row] = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM certificates WHERE register = $1 AND registration_date = $2`,
-    [register, day],
-  );
-  return row?.n ?? 0;
 }

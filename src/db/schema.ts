@@ -60,8 +60,10 @@ export const certificates = pgTable(
     bulkRow: jsonb('bulk_row'),
   },
   (t) => [
+    // Also serves the documents queries, which are per day. (A partial "documents due" index was
+    // dropped in 0006: no query's condition implies its predicate, so it was written on every row and
+    // never read.)
     index('certificates_registration_date_idx').on(t.register, t.registrationDate),
-    index('certificates_documents_due_idx').on(t.register, t.registrationDate).where(sql`document_status IS DISTINCT FROM 'fetched'`),
     index('certificates_uprn_idx').on(t.uprn),
     index('certificates_postcode_idx').on(t.postcode),
     // The few removed certificates: every day's upsert looks for reappearances among them, and must not
@@ -131,6 +133,8 @@ export const bulkImports = pgTable(
     error: text('error'),
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
+    /** The import's `sync_runs` row, whose heartbeat tells a live import from a killed one. */
+    runId: integer('run_id'),
   },
   (t) => [index('bulk_imports_sha_idx').on(t.register, t.sha256)],
 );

@@ -1,6 +1,7 @@
 /**
  * Which database errors are worth waiting out: the server restarting, a dropped or refused
- * connection. Anything else (a constraint, a syntax error, a lost lease) is a real answer.
+ * connection, and a deadlock between two of our own writers (the server aborts one transaction;
+ * repeating it succeeds). Anything else (a constraint, a syntax error, a lost lease) is a real answer.
  */
 const TRANSIENT_SQLSTATES = new Set([
   '57P01', // admin_shutdown
@@ -8,6 +9,7 @@ const TRANSIENT_SQLSTATES = new Set([
   '57P03', // cannot_connect_now (starting up / shutting down)
   '08000', '08001', '08003', '08004', '08006', // connection exceptions
   '53300', // too_many_connections
+  '40P01', // deadlock_detected: two days stored at once that share certificates
 ]);
 const TRANSIENT_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 

@@ -1,7 +1,8 @@
 /**
- * Waits out a database outage: an operation that failed on a lost or refused connection is tried
- * again with the same capped, jittered backoff the API client uses (`decideRetry`), logging each
- * wait. Every operation passed here is safe to repeat (upserts, lease-checked updates).
+ * Waits out a database outage, or a deadlock between two of our writers: an operation that failed on
+ * a lost or refused connection, or that the server chose as a deadlock's victim, is tried again with
+ * the same capped, jittered backoff the API client uses (`decideRetry`), logging each wait. Every
+ * operation passed here is safe to repeat (upserts, lease-checked updates).
  */
 import type { Logger } from 'pino';
 import { decideRetry } from '../api/retry.js';
@@ -13,6 +14,8 @@ export interface DbRetryPolicy {
   baseDelayMs: number;
   maxDelayMs: number;
 }
+
+const DEADLOCK = '40P01';
 
 /** About five minutes of waiting in all before giving up on the database. */
 export const DB_RETRY: DbRetryPolicy = { maxRetries: 14, baseDelayMs: 250, maxDelayMs: 30_000 };
@@ -28,7 +31,8 @@ export async function withDbRetry<T>(what: string, fn: () => Promise<T>, logger:
       if (!decision.retry || signal?.aborted) {
         throw new DatabaseError('DB_UNAVAILABLE', `the database stayed unreachable while ${what} (${code}); check DATABASE_URL and the server, then run again`, { cause: error });
       }
-      logger.warn({ what, code, attempt, delayMs: decision.delayMs }, 'database unavailable; waiting to reconnect');
+      const why = code === DEADLOCK ? 'deadlock with another writer; repeating the transaction' : 'database unavailable; waiting to reconnect';
+      logger.warn({ what, code, attempt, delayMs: decision.delayMs }, why);
       await new Promise((resolve) => setTimeout(resolve, decision.delayMs));
     }
   }

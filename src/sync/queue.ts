@@ -1,11 +1,12 @@
 /**
- * A bounded hand-off between producers (day walkers) and one consumer (the writer): `push` waits while
- * the queue is full, which is the backpressure that keeps memory flat however long the range.
+ * A bounded hand-off between producers (day walkers) and consumers (the writers): `push` waits while
+ * the queue is full, which is the backpressure that keeps memory flat however long the range. Each
+ * item goes to exactly one consumer, in the order pushed.
  */
 export class BoundedQueue<T> {
   private readonly items: T[] = [];
   private readonly waitingPushers: Array<() => void> = [];
-  private waitingTaker: ((value: IteratorResult<T>) => void) | null = null;
+  private readonly waitingTakers: Array<(value: IteratorResult<T>) => void> = [];
   private closed = false;
 
   constructor(private readonly capacity: number) {}
@@ -19,37 +20,30 @@ export class BoundedQueue<T> {
       await new Promise<void>((resolve) => this.waitingPushers.push(resolve));
     }
     if (this.closed) throw new Error('queue closed');
-    if (this.waitingTaker) {
-      const taker = this.waitingTaker;
-      this.waitingTaker = null;
-      taker({ value: item, done: false });
-    } else {
-      this.items.push(item);
-    }
+    const taker = this.waitingTakers.shift();
+    if (taker) taker({ value: item, done: false });
+    else this.items.push(item);
   }
 
-  /** No more pushes; the consumer drains what is queued and then ends. */
+  /** No more pushes; the consumers drain what is queued and then end. */
   close(): void {
     this.closed = true;
     for (const wake of this.waitingPushers.splice(0)) wake();
-    if (this.waitingTaker && this.items.length === 0) {
-      this.waitingTaker({ value: undefined, done: true });
-      this.waitingTaker = null;
+    if (this.items.length === 0) for (const taker of this.waitingTakers.splice(0)) taker({ value: undefined, done: true });
+  }
+
+  /** The next item, or done once the queue is closed and drained. Any number of consumers may wait. */
+  async take(): Promise<IteratorResult<T>> {
+    const item = this.items.shift();
+    if (item !== undefined) {
+      this.waitingPushers.shift()?.();
+      return { value: item, done: false };
     }
+    if (this.closed) return { value: undefined, done: true };
+    return new Promise<IteratorResult<T>>((resolve) => this.waitingTakers.push(resolve));
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<T> {
-    for (;;) {
-      const item = this.items.shift();
-      if (item !== undefined) {
-        this.waitingPushers.shift()?.();
-        yield item;
-        continue;
-      }
-      if (this.closed) return;
-      const next = await new Promise<IteratorResult<T>>((resolve) => (this.waitingTaker = resolve));
-      if (next.done) return;
-      yield next.value;
-    }
+    for (let next = await this.take(); !next.done; next = await this.take()) yield next.value;
   }
 }

@@ -1,15 +1,16 @@
 /**
  * A run from start to outcome: `concurrency` day walkers claim days from the plan, fetch them (the API
- * client's limiter bounds the requests) and hand each finished day to one writer through a bounded
- * queue; the writer commits each day's rows with its checkpoint. Leases and the run's heartbeat are
+ * client's limiter bounds the requests) and hand each finished day to the writers through a bounded
+ * queue; a writer commits each day's rows with its checkpoint. Leases and the run's heartbeat are
  * renewed on a timer. Shutdown (the signal) stops claiming, releases days not yet stored, lets the
- * writer commit what it holds, and closes the run as `interrupted`.
+ * writers commit what they hold, and closes the run as `interrupted`.
  */
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Db } from '../db/client.js';
 import { claimDay, finishDay, releaseDay, renewLeases, type DayState } from '../db/checkpoint.js';
+import { closeAbandonedImports } from '../db/bulk.js';
 import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
 import type { RunOutcome } from '../db/schema.js';
 import { ApiError, EpcSyncError, isFatal } from '../errors.js';
@@ -64,13 +65,24 @@ interface Claimed {
 
 const PROGRESS_EVERY_MS = 10_000;
 
+/**
+ * Days stored at once. On a server, two: while one day's COPY runs, the other's round trips (claim,
+ * checkpoint, commit) are in flight, which kept the database ~10% busier (BENCHMARKS.md). Two days
+ * that share a certificate wait on each other's key; a deadlock between them is repeated
+ * (`db/transient.ts`). PGlite runs one transaction at a time, so it keeps one.
+ */
+const writersFor = (db: Db) => (db.dialect === 'postgres' ? 2 : 1);
+
 export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal): Promise<RunReport> {
   const { db, api, config, logger } = deps;
   const register = config.sync.register;
   const leaseSeconds = config.sync.leaseSeconds;
 
   const retrying = <T>(what: string, fn: () => Promise<T>) => withDbRetry(what, fn, logger, signal);
-  await retrying('closing abandoned runs', () => closeAbandonedRuns(db, register, leaseSeconds * 3));
+  await retrying('closing abandoned runs', async () => {
+    await closeAbandonedRuns(db, register, leaseSeconds * 3);
+    await closeAbandonedImports(db, register);
+  });
   const runId = await retrying('starting the run', () => startRun(db, {
     register,
     kind: spec.kind,
@@ -184,7 +196,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     }
   };
 
-  const writer = (async () => {
+  const writeDays = async () => {
     for await (const claimed of queue) {
       const { fetch } = claimed;
       const started = Date.now();
@@ -212,7 +224,8 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
         }
       }
     }
-  })();
+  };
+  const writers = Promise.all(Array.from({ length: writersFor(db) }, writeDays));
 
   const walkers = async (items: Iterator<WorkItem>, busy: WorkItem[]) => {
     const one = async () => {
@@ -265,7 +278,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
       }
     } finally {
       queue.close();
-      await writer;
+      await writers;
     }
     if (spec.kind === 'sync' && config.sync.fetchDocuments) {
       // Documents that failed or were not found last time, on days that are otherwise done.

@@ -1,7 +1,12 @@
-/** The certificate upsert (COPY into staging, then one merge), straight against the database. */
+/**
+ * The certificate upsert, straight against the database: new days COPied straight in, the rest (and a
+ * new day holding a certificate stored before) through the staging table and the merge.
+ */
+import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { upsertCertificates, type CertificateRow } from '../../src/db/certificates.js';
+import { withDbRetry } from '../../src/sync/db-retry.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 const row = (n: number, over: Partial<CertificateRow> = {}): CertificateRow => ({
@@ -59,5 +64,87 @@ describe.each(TARGETS)('certificate upsert on %s', (target) => {
     });
     expect(counts).toEqual([{ inserted: 0, changed: 1, unchanged: 1 }, { inserted: 1, changed: 0, unchanged: 0 }]);
     expect((await stored(db)).map((r) => r.certificate_number)).toHaveLength(4);
+  });
+
+  it('stores a new day holding a certificate already stored under another day, updating that certificate', async () => {
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(1), row(2)]));
+    // A new day: the straight COPY meets certificate 2 and falls back to the merge, in the same transaction.
+    const counts = await db.transaction((tx) =>
+      upsertCertificates(tx, 'domestic', [row(3, { registrationDate: '2026-03-05' }), row(2, { registrationDate: '2026-03-05', postcode: 'EX2 2BB' })]),
+    );
+    expect(counts).toEqual({ inserted: 1, changed: 1, unchanged: 0 });
+    const days = await db.query<{ certificate_number: string; registration_date: string; postcode: string }>(
+      `SELECT certificate_number, registration_date, postcode FROM certificates ORDER BY certificate_number`,
+    );
+    expect(days.map((d) => [d.certificate_number.slice(-1), d.registration_date, d.postcode])).toEqual([
+      ['1', '2026-03-04', 'EX1 1AA'],
+      ['2', '2026-03-05', 'EX2 2BB'],
+      ['3', '2026-03-05', 'EX1 1AA'],
+    ]);
+  });
+
+  it('un-flags and records a removed certificate that reappears on a day not stored before', async () => {
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(1)]));
+    await db.query(`UPDATE certificates SET removed_at = now()`);
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(1, { registrationDate: '2026-03-06' }), row(5, { registrationDate: '2026-03-06' })]));
+    const [one] = await db.query<{ removed_at: Date | null }>(`SELECT removed_at FROM certificates WHERE certificate_number = $1`, [row(1).certificateNumber]);
+    expect(one!.removed_at).toBeNull();
+    const events = await db.query<{ event: string }>(`SELECT event FROM certificate_events WHERE certificate_number = $1`, [row(1).certificateNumber]);
+    expect(events.map((e) => e.event)).toEqual(['reappeared']);
+  });
+
+  it('writes a new day in the same state as the merge would, defaults included', async () => {
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(1)]));
+    // Day 2026-03-04 now holds a row, so certificate 2 goes through the merge; 3 is on a new day.
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(2)]));
+    await db.transaction((tx) => upsertCertificates(tx, 'domestic', [row(3, { registrationDate: '2026-03-07' })]));
+    const rows = await db.query<Record<string, unknown>>(
+      `SELECT register, source, removed_at, document_status, first_seen_at IS NOT NULL AS seen,
+              last_changed_at = first_seen_at AS fresh, last_seen_at IS NOT NULL AS walked
+       FROM certificates WHERE certificate_number IN ($1, $2) ORDER BY certificate_number`,
+      [row(2).certificateNumber, row(3).certificateNumber],
+    );
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual(rows[1]);
+    expect(rows[0]).toMatchObject({ register: 'domestic', source: 'api', removed_at: null, document_status: null, seen: true, fresh: true, walked: true });
+  });
+});
+
+// Two writers on one server: two days that share certificates, each taking the other's key second.
+describe.each(TARGETS.filter((t) => t === 'postgres'))('two writers on %s', (target) => {
+  let database: TestDatabase;
+  let db: Db;
+  beforeEach(async () => {
+    database = await createTestDatabase(target);
+    db = await database.open();
+  });
+  afterEach(async () => {
+    await db.close();
+    await database.drop();
+  });
+
+  it('both commit when their days deadlock on shared certificates: the victim is repeated', async () => {
+    const logger = pino({ level: 'silent' });
+    const gate = (() => {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      return { open, opened };
+    })();
+    let firstAttempts = 0;
+    // Each transaction writes its own certificate, waits until both have, then writes the other's.
+    const store = (mine: number, theirs: number, day: string) =>
+      withDbRetry(`storing ${day}`, () =>
+        db.transaction(async (tx) => {
+          await upsertCertificates(tx, 'domestic', [row(mine, { registrationDate: day })]);
+          if (++firstAttempts === 2) gate.open();
+          await gate.opened;
+          return upsertCertificates(tx, 'domestic', [row(theirs, { registrationDate: day, postcode: `EX${mine} 1AA` })]);
+        }),
+      logger);
+    const results = await Promise.all([store(1, 2, '2026-03-10'), store(2, 1, '2026-03-11')]);
+    expect(firstAttempts).toBe(3); // the deadlock's victim ran again
+    expect(results.map((r) => r.inserted + r.changed)).toEqual([1, 1]);
+    const rows = await db.query<{ certificate_number: string }>(`SELECT certificate_number FROM certificates ORDER BY 1`);
+    expect(rows.map((r) => r.certificate_number)).toEqual([row(1).certificateNumber, row(2).certificateNumber]);
   });
 });

@@ -138,16 +138,18 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 13_200 }]);
   });
 
-  it('an import killed with SIGKILL mid-file, run again, ends with exactly the file rows', async () => {
+  it('an import killed with SIGKILL mid-file, run again, ends with exactly the file rows and the killed one closed', async () => {
     const rows = generateDay('2026-09-29', 30_000, { seed: 11 });
     const path = join(dir, 'big.csv');
     writeFileSync(path, bulkCsv(rows));
     await h.close();
-    const env = fakeEnv(api, database, { LOG_LEVEL: 'debug' });
+    // Leases of 1 s: a run whose heartbeat is 3 s old belongs to a dead process.
+    const env = fakeEnv(api, database, { LOG_LEVEL: 'debug', SYNC_LEASE_SECONDS: '1' });
     const first = startCli(['import-bulk', '--file', path], env);
     await first.waitFor((text) => (text.match(/"msg":"bulk batch stored"/g) ?? []).length >= 2);
     first.child.kill('SIGKILL');
     expect((await first.done).signal).toBe('SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 3200));
 
     const second = await runCli(['import-bulk', '--file', path], env);
     expect(second.code, second.stderr).toBe(0);
@@ -155,6 +157,11 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     h = await openHarness(api, database, {}, NOW);
     expect(await h.db.query(`SELECT count(*)::int AS n, count(DISTINCT certificate_number)::int AS d FROM certificates`)).toEqual([{ n: 30_000, d: 30_000 }]);
     expect(await checkpoint(h.db, '2026-09-29')).toMatchObject({ status: 'done', expected_count: 30_000, stored_count: 30_000 });
+    expect(await h.db.query(`SELECT status, error FROM bulk_imports ORDER BY id`)).toEqual([
+      { status: 'interrupted', error: expect.stringMatching(/killed or crashed/) },
+      { status: 'succeeded', error: null },
+    ]);
+    expect(await h.db.query(`SELECT outcome FROM sync_runs WHERE kind = 'bulk' ORDER BY id`)).toEqual([{ outcome: 'interrupted' }, { outcome: 'succeeded' }]);
   });
 
   it('fails the import of a file that is not the bulk CSV, says why, and stores nothing', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BoundedQueue } from '../../src/sync/queue.js';
 
-describe('bounded queue between walkers and the writer', () => {
+describe('bounded queue between walkers and the writers', () => {
   it('holds producers back when full, and delivers everything in order', async () => {
     const queue = new BoundedQueue<number>(2);
     let pushed = 0;
@@ -35,5 +35,23 @@ describe('bounded queue between walkers and the writer', () => {
     await queue.push(1);
     queue.close();
     expect(await consumed).toEqual([1]);
+  });
+
+  it('hands each item to exactly one of several consumers, and ends them all on close', async () => {
+    const queue = new BoundedQueue<number>(2);
+    const consumer = async () => {
+      const out: number[] = [];
+      for await (const x of queue) {
+        out.push(x);
+        await new Promise((r) => setTimeout(r, x % 3)); // uneven work, as days are
+      }
+      return out;
+    };
+    const consumers = [consumer(), consumer(), consumer()];
+    for (let i = 0; i < 30; i += 1) await queue.push(i);
+    queue.close();
+    const got = await Promise.all(consumers);
+    expect(got.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    expect(got.filter((out) => out.length > 0).length).toBeGreaterThan(1);
   });
 });

@@ -1,0 +1,1 @@
+DROP INDEX "certificates_documents_due_idx";

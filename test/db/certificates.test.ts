@@ -3,11 +3,12 @@
  * new day holding a certificate stored before) through the staging table and the merge.
  */
 import { pino } from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { upsertCertificates, type CertificateRow } from '../../src/db/certificates.js';
 import { withDbRetry } from '../../src/sync/db-retry.js';
-import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { TARGETS } from '../helpers/databases.js';
+import { databasePerTest } from '../helpers/per-test-database.js';
 
 const row = (n: number, over: Partial<CertificateRow> = {}): CertificateRow => ({
   certificateNumber: `0000-0000-0000-0000-${String(n).padStart(4, '0')}`,
@@ -35,15 +36,10 @@ const stored = (db: Db) =>
   );
 
 describe.each(TARGETS)('certificate upsert on %s', (target) => {
-  let database: TestDatabase;
+  const fresh = databasePerTest(target);
   let db: Db;
-  beforeEach(async () => {
-    database = await createTestDatabase(target);
-    db = await database.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    await database.drop();
+  beforeEach(() => {
+    db = fresh.db;
   });
 
   it('stores awkward text byte for byte, and keeps an empty string apart from NULL', async () => {
@@ -112,15 +108,10 @@ describe.each(TARGETS)('certificate upsert on %s', (target) => {
 
 // Two writers on one server: two days that share certificates, each taking the other's key second.
 describe.each(TARGETS.filter((t) => t === 'postgres'))('two writers on %s', (target) => {
-  let database: TestDatabase;
+  const fresh = databasePerTest(target);
   let db: Db;
-  beforeEach(async () => {
-    database = await createTestDatabase(target);
-    db = await database.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    await database.drop();
+  beforeEach(() => {
+    db = fresh.db;
   });
 
   it('both commit when their days deadlock on shared certificates: the victim is repeated', async () => {

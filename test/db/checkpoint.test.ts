@@ -1,9 +1,10 @@
 /** The checkpoint's lease rules, straight against the database (PGlite, and PostgreSQL when configured). */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../src/db/client.js';
 import { claimDay, finishDay, releaseDay, renewLeases, seedPending } from '../../src/db/checkpoint.js';
 import { upsertCertificates } from '../../src/db/certificates.js';
-import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
+import { TARGETS } from '../helpers/databases.js';
+import { databasePerTest } from '../helpers/per-test-database.js';
 import { checkpoint } from '../helpers/queries.js';
 
 const key = { register: 'domestic', day: '2026-03-04' };
@@ -13,15 +14,10 @@ const finish = (db: Db, owner: string) =>
   finishDay(db, { ...key, owner, status: 'done', expectedCount: 1, storedCount: 1, rejectedCount: 0, pages: 1, requests: 1, error: null });
 
 describe.each(TARGETS)('checkpoint leases on %s', (target) => {
-  let database: TestDatabase;
+  const fresh = databasePerTest(target);
   let db: Db;
-  beforeEach(async () => {
-    database = await createTestDatabase(target);
-    db = await database.open();
-  });
-  afterEach(async () => {
-    await db.close();
-    await database.drop();
+  beforeEach(() => {
+    db = fresh.db;
   });
 
   it('gives a day to one owner at a time, and to nobody once it is done', async () => {

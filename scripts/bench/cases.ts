@@ -58,6 +58,8 @@ const TABLE: Record<Keys, string> = {
   all: 'LIKE certificates INCLUDING ALL',
 };
 
+const SEARCH_CEILING_KEYS = { 'copy-search': 'none', 'copy-search-keyed': 'key', 'copy-search-indexed': 'all' } as const satisfies Record<string, Keys>;
+
 /** COPY of pre-built text batches into a table like `certificates`; only the COPYs are timed. */
 async function copyCeiling(db: Db, columns: readonly string[], batches: ReadonlyArray<string | Uint8Array>, rows: number, keys: Keys = 'none'): Promise<Sample> {
   // `ordinal`: the staged bulk rows carry their position in the file.
@@ -94,7 +96,7 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
           rows += day.length;
           batches.push(day.map((r) => copyRecord(certificateValues(r))).join(''));
         }
-        return await copyCeiling(db, SEARCH_COLUMNS, batches, rows, spec.name === 'copy-search' ? 'none' : spec.name === 'copy-search-keyed' ? 'key' : 'all');
+        return await copyCeiling(db, SEARCH_COLUMNS, batches, rows, SEARCH_CEILING_KEYS[spec.name]);
       }
       case 'copy-bulk': {
         const { batches, rows } = await stagedBulkBatches(spec.zip!);

@@ -106,6 +106,7 @@ export async function startImport(
 /**
  * Imports still `running` whose run is not (closed as interrupted by `closeAbandonedRuns`, since its
  * heartbeat stopped) belonged to a killed process: close them too, so `bulk_imports` tells the truth.
+ * Rows from before migration 0007 have no run; one still `running` is from a process long gone.
  */
 export async function closeAbandonedImports(q: Queryable, register: string): Promise<number> {
   const rows = await q.query(

@@ -44,8 +44,14 @@ describe.each(TARGETS)('certificate upsert on %s', (target) => {
 
   it('stores awkward text byte for byte, and keeps an empty string apart from NULL', async () => {
     const rows = AWKWARD.map((text, i) => row(i, { addressLine1: text, addressLine2: i % 2 ? null : text, uprn: i % 3 ? null : i + 1 }));
-    const counts = await db.transaction((tx) => upsertCertificates(tx, 'domestic', rows));
+    const [counts, staged] = await db.transaction(async (tx) => {
+      const result = await upsertCertificates(tx, 'domestic', rows);
+      // A new day is COPY'd straight in: this session never made the staging table the merge uses.
+      const [stage] = await tx.query<{ made: boolean }>(`SELECT to_regclass('pg_temp.certificate_stage') IS NOT NULL AS made`);
+      return [result, stage!.made] as const;
+    });
     expect(counts).toEqual({ inserted: AWKWARD.length, changed: 0, unchanged: 0 });
+    expect(staged).toBe(false);
     expect(await stored(db)).toEqual(
       rows.map((r) => ({ certificate_number: r.certificateNumber, address_line1: r.addressLine1, address_line2: r.addressLine2, uprn: r.uprn })),
     );

@@ -1,106 +1,152 @@
 /**
- * The parsing stage of a bulk import: a ZIP (or CSV) file → batches ready for the database. Each batch
- * carries its rows as COPY text for the staging table, its rejects with reasons and raw lines, and its
- * per-day tallies. No database here: this runs on a worker thread (`parse-worker.ts`), so parsing
- * overlaps with the database writing the batch before.
+ * The parsing stage of a bulk import: the file's CSV entries → batches ready for the database. Each
+ * batch comes from one entry and carries its good records as COPY text (`row.ts`), its rejects with
+ * reasons and raw text, and its per-day tallies. No database here: this runs on a worker thread
+ * (`parse-worker.ts`), so parsing overlaps with the database writing the batch before.
  */
 import { Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { parse } from 'csv-parse';
-import { bulkStageRecord } from '../db/bulk.js';
+import { StringDecoder } from 'node:string_decoder';
+import Papa from 'papaparse';
 import type { RejectedRow } from '../db/rejects.js';
-import { parseBulkRecord, readHeader, type BulkHeader } from './row.js';
-import { openCsv } from './source.js';
+import { copyPrefixes, registerFile } from '../registers/index.js';
+import { EntryBatcher } from './batcher.js';
+import type { EntryKind } from './row.js';
+import { openBulkFile, type CsvEntry } from './source.js';
 
 export interface ParsedBatch {
+  kind: EntryKind;
+  /** The ZIP entry (or file) the batch was read from. */
+  entry: string;
   /**
-   * The batch's good rows as COPY text for the staging table (see `db/bulk.ts`), encoded as UTF-8 here
-   * so it crosses to the importing thread without a copy and never exists there as a string.
+   * The batch's good records as COPY text (`registers/index.ts` names the columns), encoded as UTF-8
+   * here so it crosses to the importing thread without a copy and never exists there as a string.
    */
   copy: Uint8Array;
   rows: number;
   rejects: RejectedRow[];
-  /** Records read in this batch: rows and rejects. */
+  /** Records read in this batch: rows, repeats and rejects. */
   read: number;
-  /** Per registration day in this batch: [day, rows stored, rows rejected]. */
+  /** Certificates of this batch with a value kept in `bulk_extra`. */
+  withExtra: number;
+  /** Per lodgement day in this batch: [day, rows stored, rows rejected]. */
   days: Array<[string, number, number]>;
-  /** Bytes of CSV read so far, and the CSV's whole size when the ZIP says (for progress and ETA). */
+  /** Columns of the entry's header this release does not know (on an entry's first batch only). */
+  newColumns: string[];
+  /** Bytes of CSV read so far over all entries, and the entries' whole size when the ZIP says. */
   bytesRead: number;
   bytesTotal: number | null;
 }
 
-const encoder = new TextEncoder();
-
-export async function* parseBulkFile(path: string, batchSize: number): AsyncGenerator<ParsedBatch> {
-  const source = await openCsv(path);
-  let bytesRead = 0;
-  const counter = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      bytesRead += chunk.length;
-      done(null, chunk);
-    },
-  });
-  let batch = emptyBatch();
-  let ordinal = 0;
-  const perDay = new Map<string, [number, number]>();
-  const tally = (day: string | null, stored: number, rejected: number) => {
-    if (!day) return;
-    const t = perDay.get(day) ?? [0, 0];
-    t[0] += stored;
-    t[1] += rejected;
-    perDay.set(day, t);
-  };
-  const reject = (row: RejectedRow) => {
-    batch.rejects.push(row);
-    batch.read += 1;
-    tally(row.day, 0, 1);
-  };
-  // Records are joined once per batch: appending to one growing string costs a flattening per row.
-  let records: string[] = [];
-  const finish = (): ParsedBatch => {
-    const done = { ...batch, copy: encoder.encode(records.join('')), days: [...perDay].map(([day, [stored, rejected]]): [string, number, number] => [day, stored, rejected]), bytesRead, bytesTotal: source.bytes };
-    batch = emptyBatch();
-    records = [];
-    perDay.clear();
-    return done;
-  };
-
-  const parser = parse({
-    raw: true,
-    bom: true,
-    relax_column_count: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    // Broken quoting and the like: the record is skipped by the parser and kept here as a reject.
-    on_skip: (err, raw) => {
-      reject({ source: 'bulk', day: null, reason: `unreadable CSV: ${err?.message ?? 'unknown error'}`, raw: raw ?? '' });
-      return undefined;
-    },
-  });
-  // pipeline, not pipe: a corrupt ZIP entry (an inflate error) must end the loop below with its error.
-  pipeline(source.stream, counter, parser).catch(() => undefined);
-  let header: BulkHeader | null = null;
-  for await (const { record, raw } of parser as AsyncIterable<{ record: string[]; raw: string }>) {
-    if (!header) {
-      header = readHeader(record);
-      continue;
-    }
-    const parsed = parseBulkRecord(record, header);
-    if (parsed.ok) {
-      ordinal += 1;
-      records.push(bulkStageRecord(ordinal, parsed.row, parsed.json));
-      batch.rows += 1;
-      batch.read += 1;
-      tally(parsed.row.registrationDate, 1, 0);
-    } else {
-      reject({ source: 'bulk', day: parsed.day, reason: parsed.reason, raw: raw.replace(/\r?\n$/, '') });
-    }
-    if (batch.read >= batchSize) yield finish();
-  }
-  if (!header) throw new Error(`${path} is empty: no header line`);
-  yield finish();
+export interface ParseOptions {
+  register: string;
+  batchSize: number;
+  /** The newest lodgement day the file may hold: a later one is a reject. */
+  latestDay: string;
+  /** The import writing the batches (recommendation rows carry it). */
+  importId: number;
 }
 
-function emptyBatch(): Omit<ParsedBatch, 'copy' | 'days' | 'bytesRead' | 'bytesTotal'> {
-  return { rows: 0, rejects: [], read: 0 };
+export async function* parseBulkFile(path: string, options: ParseOptions): AsyncGenerator<ParsedBatch> {
+  const file = registerFile(options.register);
+  const prefixes = copyPrefixes(options.register, options.importId);
+  const source = await openBulkFile(path);
+  const progress = { bytesRead: 0, bytesTotal: source.bytesTotal };
+  try {
+    for (const entry of source.entries) {
+      const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize);
+      yield* parseEntry(entry, batcher, progress);
+      if (!batcher.hasHeader) throw new Error(`${entry.name} is empty: no header line`);
+    }
+  } finally {
+    source.close();
+  }
+}
+
+/**
+ * One entry through Papa Parse, several times faster than csv-parse on the file's 93-column rows
+ * (BENCHMARKS.md); it reads Spark's quoting (doubled quotes, quoted newlines) and the older files'
+ * CRLF alike. Rows arrive a chunk at a time in a callback, not one by one through an async iterator
+ * (which cost more than the parsing); the parser pauses while a full batch waits to be taken.
+ */
+async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { bytesRead: number; bytesTotal: number | null }): AsyncGenerator<ParsedBatch> {
+  // Bytes counted for progress, and decoded here so a character split between two chunks stays whole.
+  const utf8 = new StringDecoder('utf8');
+  const decode = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer, _encoding, done) {
+      progress.bytesRead += chunk.length;
+      done(null, utf8.write(chunk));
+    },
+    flush(done) {
+      done(null, utf8.end());
+    },
+  });
+  const raw = await entry.open();
+  raw.on('error', (error) => decode.destroy(error));
+  raw.pipe(decode);
+
+  const ready: ParsedBatch[] = [];
+  let failure: Error | null = null;
+  let finished = false;
+  let parser: Papa.Parser | null = null;
+  let paused = false;
+  let wake: (() => void) | null = null;
+  const signal = () => {
+    wake?.();
+    wake = null;
+  };
+  decode.on('error', (error) => {
+    failure = error;
+    signal();
+  });
+  Papa.parse(decode as unknown as NodeJS.ReadableStream, {
+    header: false,
+    // Spark writes commas; left to guess, Papa might pick a tab or semicolon inside the values.
+    delimiter: ',',
+    skipEmptyLines: true,
+    chunk(results: Papa.ParseResult<string[]>, p: Papa.Parser) {
+      parser = p;
+      try {
+        const broken = new Set(results.errors.map((e) => e.row));
+        results.data.forEach((record, i) => {
+          if (broken.has(i) && batcher.hasHeader) {
+            const error = results.errors.find((e) => e.row === i)!;
+            batcher.reject(null, `unreadable CSV: ${error.message}`, Papa.unparse([record], { newline: '\n' }));
+          } else if (batcher.add(record)) ready.push(batcher.take(progress.bytesRead, progress.bytesTotal));
+        });
+      } catch (error) {
+        failure = error as Error;
+        p.abort();
+      }
+      if (ready.length > 0 && !paused) {
+        paused = true;
+        p.pause();
+      }
+      signal();
+    },
+    complete() {
+      finished = true;
+      signal();
+    },
+    error(error: Error) {
+      failure = error;
+      signal();
+    },
+  });
+  try {
+    for (;;) {
+      while (ready.length > 0) yield ready.shift()!;
+      if (failure) throw failure;
+      if (finished) break;
+      if (paused && parser) {
+        paused = false;
+        (parser as Papa.Parser).resume();
+      } else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    raw.unpipe(decode);
+    raw.destroy();
+  }
+  if (failure) throw failure;
+  if (!batcher.empty) yield batcher.take(progress.bytesRead, progress.bytesTotal);
 }

@@ -1,17 +1,20 @@
 /**
- * Imports a bulk file: ZIP entry → csv-parse → batches (on a worker thread, `parse-thread.ts`) → COPY
- * into staging → one merge per batch, streaming all the way so memory stays flat whatever the file
- * size. The worker parses the next batches while the database writes this one. Every unreadable row goes to
- * `rejected_rows` with its reason and raw text. At the end the file's days are handed to the checkpoint
- * so the nightly sync continues from the file's cut-off instead of walking the history again.
+ * Imports a bulk file: every CSV entry of the ZIP (certificates-YYYY.csv, then recommendations-YYYY.csv)
+ * → csv-parse → typed COPY batches (on a worker thread, `parse-thread.ts`) → COPY straight into the
+ * tables, or staging and a merge where the mirror holds some of a batch already; streaming all the
+ * way, so memory stays flat whatever the file size. The worker parses the next batches while the
+ * database writes this one. Every broken row goes to `rejected_rows` with its reason and raw text. At
+ * the end the days the file brought are handed to the checkpoint, so the nightly sync continues from
+ * the file's cut-off instead of walking the history again.
  */
 import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
-import { addDays } from '../days.js';
-import { closeAbandonedImports, finishImport, findImport, handOverDays, mergeBulkBatch, startImport } from '../db/bulk.js';
+import { addDays, newestQueryableDay } from '../days.js';
+import { closeAbandonedImports, finishImport, findImport, handOverDays, startImport, storeCertificateBatch, storeRecommendationBatch } from '../db/bulk.js';
+import { registerFile } from '../registers/index.js';
 import type { Db } from '../db/client.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
@@ -21,11 +24,10 @@ import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
 
 /**
- * Rows per staging batch. A batch of whole bulk rows is ~8 MB of COPY text; 2,500 keeps the import's
- * peak RSS well under 300 MB (one batch parsed ahead, one being written) at the same speed as 5,000
- * (BENCHMARKS.md).
+ * Records per batch. A batch of 5,000 typed certificate rows is ~3 MB of COPY text: the import's peak
+ * RSS stays well under 300 MB (one batch parsed ahead, one being written) (BENCHMARKS.md).
  */
-export const BULK_BATCH = 2500;
+export const BULK_BATCH = 5000;
 
 export interface ImportDeps {
   db: Db;
@@ -40,15 +42,23 @@ export interface ImportOptions {
   /** The API's lastUpdated for the file, when it came from the API. */
   lastUpdated?: string | null;
   signal?: AbortSignal;
+  /** The clock, for "yesterday" (tests). */
+  now?: Date;
 }
 
 export interface ImportReport {
   skipped: boolean;
   importId: number | null;
   outcome: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
+  /** Certificate records of the file: read, stored, rejected (`rejected_rows` has each reason). */
   rowsRead: number;
   rowsImported: number;
   rowsRejected: number;
+  recommendationsImported: number;
+  /** Recommendation records that were broken (in `rejected_rows` with the rest, their entry named). */
+  recommendationsRejected: number;
+  /** Columns of the file this release does not know: kept in `certificates.bulk_extra`. */
+  newColumns: string[];
   cutoffDay: string | null;
   daysHandedOver: number;
   rowsPerSecond: number;
@@ -57,11 +67,12 @@ export interface ImportReport {
 export async function importBulkFile(deps: ImportDeps, path: string, options: ImportOptions): Promise<ImportReport> {
   const { db, config, logger } = deps;
   const register = config.sync.register;
+  const file = registerFile(register);
   const sha256 = await sha256File(path);
   const previous = await findImport(db, register, sha256);
   if (previous && !options.force) {
     logger.info({ file: path, importId: previous.id }, 'this file was imported already; skipping (use --force to import it again)');
-    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0 };
+    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, recommendationsImported: 0, recommendationsRejected: 0, newColumns: [], cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0 };
   }
   const bytes = (await stat(path)).size;
   await closeAbandonedRuns(db, register, config.sync.leaseSeconds * 3);
@@ -73,7 +84,13 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   deps.metrics?.runStarted('bulk');
 
   const started = Date.now();
-  const counts = { read: 0, imported: 0, rejected: 0 };
+  // A lodgement day after yesterday cannot be real (a reject); the file cannot be complete for the
+  // day it was made on (it is rebuilt at about 00:30 on the 1st), so the hand-over stops before it.
+  const yesterday = newestQueryableDay(options.now ?? new Date(), config.sync.timezone);
+  const madeOn = options.lastUpdated ? addDays(options.lastUpdated.slice(0, 10), -1) : null;
+  const handOverLimit = madeOn && madeOn < yesterday ? madeOn : yesterday;
+  const counts = { read: 0, imported: 0, rejected: 0, recommendations: 0, recommendationsRejected: 0 };
+  const newColumns = new Set<string>();
   const perDay = new Map<string, { stored: number; rejected: number }>();
   const progress = startProgress('import', null, log, { rows: true });
   const runCounts = (daysDone: number): RunCounts => ({
@@ -86,36 +103,48 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let daysHandedOver = 0;
   try {
     // The worker parses the next batches while this thread has the database write this one.
-    for await (const batch of parseOffThread(path, BULK_BATCH)) {
+    for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId })) {
       if (options.signal?.aborted) throw new Error('interrupted');
-      const merged = await db.transaction(async (tx) => {
+      if (batch.newColumns.length > 0) {
+        for (const name of batch.newColumns) newColumns.add(name);
+        log.warn({ entry: batch.entry, columns: batch.newColumns }, 'the file has columns this release does not know: their values are kept in certificates.bulk_extra');
+      }
+      const stored = await db.transaction(async (tx) => {
         await insertRejects(tx, register, runId, batch.rejects);
-        return batch.rows > 0 ? mergeBulkBatch(tx, register, batch.copy) : { inserted: 0, updated: 0 };
+        if (batch.rows === 0) return { inserted: 0, updated: 0, path: 'copy' as const };
+        return batch.kind === 'certificates'
+          ? storeCertificateBatch(tx, file, batch.copy, batch.rows)
+          : storeRecommendationBatch(tx, file, importId, batch.copy, batch.rows);
       });
-      deps.metrics?.rowsUpserted(merged.inserted + merged.updated, 'bulk');
       deps.metrics?.rejects(batch.rejects.length, 'bulk');
-      counts.read += batch.read;
-      counts.imported += batch.rows;
-      counts.rejected += batch.rejects.length;
-      for (const [day, stored, rejected] of batch.days) {
-        const c = perDay.get(day) ?? { stored: 0, rejected: 0 };
-        c.stored += stored;
-        c.rejected += rejected;
-        perDay.set(day, c);
+      if (batch.kind === 'certificates') {
+        deps.metrics?.rowsUpserted(stored.inserted + stored.updated, 'bulk');
+        counts.read += batch.read;
+        counts.rejected += batch.rejects.length;
+        counts.imported += batch.rows;
+        for (const [day, rows, rejected] of batch.days) {
+          const c = perDay.get(day) ?? { stored: 0, rejected: 0 };
+          c.stored += rows;
+          c.rejected += rejected;
+          perDay.set(day, c);
+        }
+      } else {
+        counts.recommendations += batch.rows;
+        counts.recommendationsRejected += batch.rejects.length;
       }
       progress.update(batch.bytesRead, counts.imported, batch.bytesTotal);
       // A live import must not look abandoned to another process's sync (runs without a heartbeat are closed).
       await heartbeatRun(db, runId, runCounts(0));
-      log.debug({ rows: counts.imported, rejected: counts.rejected, bytes: batch.bytesRead }, 'bulk batch stored');
+      log.debug({ entry: batch.entry, rows: batch.rows, path: stored.path, imported: counts.imported, recommendations: counts.recommendations, rejected: counts.rejected, bytes: batch.bytesRead }, 'bulk batch stored');
     }
 
-    const days = [...perDay.keys()].sort();
-    const newestInFile = days.at(-1) ?? null;
-    // The file is regenerated on the 1st: it cannot be complete for the day it was made on.
-    const madeOn = options.lastUpdated ? addDays(options.lastUpdated.slice(0, 10), -1) : null;
-    cutoffDay = newestInFile && madeOn && madeOn < newestInFile ? madeOn : newestInFile;
-    if (days[0] && cutoffDay) {
-      daysHandedOver = await db.transaction((tx) => handOverDays(tx, register, days[0]!, cutoffDay!, perDay));
+    // Only days the file brought certificates for bound the hand-over: a reject's day proves nothing.
+    const imported = [...perDay].filter(([, c]) => c.stored > 0).map(([day]) => day).sort();
+    const first = imported[0];
+    const newest = imported.at(-1);
+    cutoffDay = newest && newest > handOverLimit ? handOverLimit : newest ?? null;
+    if (first && cutoffDay && first <= cutoffDay) {
+      daysHandedOver = await db.transaction((tx) => handOverDays(tx, register, first, cutoffDay!, perDay));
     }
   } catch (e) {
     error = e as Error;
@@ -124,10 +153,17 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     progress.stop();
   }
   const rowsPerSecond = Math.round(counts.imported / Math.max((Date.now() - started) / 1000, 0.001));
-  await finishImport(db, importId, { status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, rowsPerSecond, error: error?.message ?? null });
+  await finishImport(db, importId, {
+    status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
+    recommendationsImported: counts.recommendations, cutoffDay, rowsPerSecond, newColumns: [...newColumns], error: error?.message ?? null,
+  });
   await finishRun(db, runId, outcome, runCounts(daysHandedOver), error?.message ?? null);
   deps.metrics?.runFinished({ kind: 'bulk', outcome, durationMs: Date.now() - started });
-  const report = { skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected, cutoffDay, daysHandedOver, rowsPerSecond };
+  const report: ImportReport = {
+    skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
+    recommendationsImported: counts.recommendations, recommendationsRejected: counts.recommendationsRejected, newColumns: [...newColumns],
+    cutoffDay, daysHandedOver, rowsPerSecond,
+  };
   if (error && outcome === 'failed') log.error({ ...report, err: { message: error.message } }, 'bulk import failed; run it again to restart it cleanly');
   else log.info(report, 'bulk import finished');
   return report;

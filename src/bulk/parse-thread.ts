@@ -4,11 +4,11 @@
  * is stopped when the loop ends early (an error or a shutdown).
  */
 import { Worker } from 'node:worker_threads';
-import type { ParsedBatch } from './batches.js';
+import type { ParsedBatch, ParseOptions } from './batches.js';
 
 export interface WorkerData {
   path: string;
-  batchSize: number;
+  options: ParseOptions;
   /** Batches the worker may have posted and not yet had acknowledged. */
   window: number;
 }
@@ -27,8 +27,8 @@ function startWorker(data: WorkerData): Worker {
 }
 
 /** `window`: batches parsed ahead of the one being written; one keeps the database busy (BENCHMARKS.md). */
-export async function* parseOffThread(path: string, batchSize: number, window = 1): AsyncGenerator<ParsedBatch> {
-  const worker = startWorker({ path, batchSize, window });
+export async function* parseOffThread(path: string, options: ParseOptions, window = 1): AsyncGenerator<ParsedBatch> {
+  const worker = startWorker({ path, options, window });
   const inbox: WorkerMessage[] = [];
   let wake: (() => void) | null = null;
   const deliver = (message: WorkerMessage) => {

@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { parseBulkFile } from './batches.js';
 import type { WorkerData, WorkerMessage } from './parse-thread.js';
 
-const { path, batchSize, window } = workerData as WorkerData;
+const { path, options, window } = workerData as WorkerData;
 const port = parentPort!;
 let credits = window;
 let wake: (() => void) | null = null;
@@ -18,7 +18,7 @@ port.on('message', () => {
 const post = (message: WorkerMessage) => port.postMessage(message);
 
 try {
-  for await (const batch of parseBulkFile(path, batchSize)) {
+  for await (const batch of parseBulkFile(path, options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
     // Transferred, not copied: the worker gives the batch's bytes up.

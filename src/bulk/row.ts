@@ -1,106 +1,130 @@
 /**
- * One row of the bulk CSV → the same typed certificate row the API path stores, plus the whole row as
- * an object. Pure and strict: the file is messier than the API (repeated column names, dd/mm/yyyy
- * dates, `UPRN-` prefixes, lower-case bands), so we accept exactly the quirks we know and reject the
- * rest with a reason.
+ * One record of the bulk file → one COPY record for `certificates` (or `recommendations`). Pure.
+ * The header decides which position feeds which column (names matched without regard to case, so the
+ * older upper-case files read the same); the register's declaration (`registers/`) decides types.
+ * Only a row that really is broken is a reject: no or malformed certificate number, an impossible or
+ * future lodgement day, the wrong number of fields. Anything else is kept: sentinels become NULL,
+ * and a value a typed column cannot read, or a column this release does not know, goes to
+ * `bulk_extra` under its name.
  */
-import type { CertificateRow } from '../db/certificates.js';
-import { isIsoDay } from '../days.js';
+import { copyField } from '../db/copy-text.js';
+import type { Field, RecommendationField } from '../registers/field.js';
+import { parseDay, parseValue, UNREADABLE } from '../registers/values.js';
+
+export type EntryKind = 'certificates' | 'recommendations';
 
 export interface BulkHeader {
-  /** Column names made unique: a repeated name gets `__2`, `__3`… */
-  names: string[];
-  /** First position of each name the typed columns need. */
-  at: Readonly<Record<string, number>>;
-  /** Each name as a JSON string, ready to write the row's JSON object. */
-  jsonKeys: string[];
+  kind: EntryKind;
+  /** For each declared field, its position in the record (-1: the file has no such column). */
+  at: Int32Array;
+  /** Positions and names of columns the declaration does not know, kept in `bulk_extra`. */
+  unknown: Array<[number, string]>;
+  /** Repeated names (the older files repeat a few): position, name, position of the first. */
+  repeated: Array<[number, string, number]>;
+  width: number;
 }
 
-export type ParsedBulkRow =
-  /** `json`: the whole row as a JSON object text, every column under its (unique) name. */
-  | { ok: true; row: CertificateRow; json: string }
-  | { ok: false; reason: string; day: string | null };
-
-const REQUIRED = ['CERTIFICATE_NUMBER', 'LODGEMENT_DATE'];
 const CERTIFICATE_NUMBER = /^\d{4}-\d{4}-\d{4}-\d{4}-\d{4}$/;
 
-export function readHeader(fields: readonly string[]): BulkHeader {
-  const seen = new Map<string, number>();
-  const at: Record<string, number> = {};
-  const names = fields.map((raw, i) => {
-    const name = raw.trim().replace(/^\uFEFF/, '');
-    const count = (seen.get(name) ?? 0) + 1;
-    seen.set(name, count);
-    if (count === 1) at[name] = i;
-    return count === 1 ? name : `${name}__${count}`;
+/** Reads a header line against the declaration; throws when it is not this kind of file at all. */
+export function readHeader(kind: EntryKind, fields: readonly string[], declared: readonly (Field | RecommendationField)[], entry: string): BulkHeader {
+  const names = fields.map((raw) => raw.trim().replace(/^\uFEFF/, '').toLowerCase());
+  const first = new Map<string, number>();
+  const repeated: Array<[number, string, number]> = [];
+  names.forEach((name, i) => {
+    const seen = first.get(name);
+    if (seen === undefined) first.set(name, i);
+    else repeated.push([i, name, seen]);
   });
-  const missing = REQUIRED.filter((name) => at[name] === undefined);
-  if (missing.length > 0) throw new Error(`the file's header has no ${missing.join(', ')} column: is it the domestic bulk CSV?`);
-  return { names, at, jsonKeys: names.map((name) => JSON.stringify(name)) };
-}
-
-/** dd/mm/yyyy (the file's way) or yyyy-mm-dd → yyyy-mm-dd; anything else → null. */
-export function bulkDate(value: string): string | null {
-  const v = value.trim();
-  const dmy = /^(\d{2})\/(\d{2})\/(\d{4})(?: \d{2}:\d{2}(?::\d{2})?)?$/.exec(v);
-  const iso = dmy ? `${dmy[3]}-${dmy[2]}-${dmy[1]}` : v.slice(0, 10);
-  return isIsoDay(iso) && (dmy || /^\d{4}-\d{2}-\d{2}/.test(v)) ? iso : null;
-}
-
-/** `UPRN-000012345678`, `12345678` or empty; zero means "none". Undefined = not a UPRN at all. */
-export function bulkUprn(value: string): number | null | undefined {
-  const v = value.trim();
-  if (v === '') return null;
-  const m = /^(?:UPRN-)?(\d{1,15})$/.exec(v);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return n === 0 ? null : n;
-}
-
-export function parseBulkRecord(fields: readonly string[], header: BulkHeader): ParsedBulkRow {
-  const get = (name: string): string | undefined => {
-    const i = header.at[name];
-    return i === undefined ? undefined : fields[i];
-  };
-  const text = (name: string): string | null => {
-    const v = get(name);
-    return v === undefined || v === '' ? null : v;
-  };
-  const rawDate = get('LODGEMENT_DATE') ?? '';
-  const day = bulkDate(rawDate);
-  if (fields.length !== header.names.length) {
-    return { ok: false, reason: `row has ${fields.length} fields, the header ${header.names.length}`, day };
+  const at = Int32Array.from(declared, (f) => first.get(f.file) ?? -1);
+  const required = kind === 'certificates' ? ['certificate_number', 'lodgement_date'] : ['certificate_number', 'improvement_item'];
+  const missing = required.filter((name) => !first.has(name));
+  if (missing.length > 0) {
+    throw new Error(`${entry}: the header has no ${missing.join(', ')} column; is this the register's bulk file? (header starts: ${names.slice(0, 5).join(', ')})`);
   }
-  const number = (get('CERTIFICATE_NUMBER') ?? '').trim();
-  if (!CERTIFICATE_NUMBER.test(number)) return { ok: false, reason: `CERTIFICATE_NUMBER is not NNNN-NNNN-NNNN-NNNN-NNNN: ${JSON.stringify(number)}`, day };
-  if (!day) return { ok: false, reason: `LODGEMENT_DATE is not dd/mm/yyyy: ${JSON.stringify(rawDate)}`, day: null };
-  const uprn = bulkUprn(get('UPRN') ?? '');
-  if (uprn === undefined) return { ok: false, reason: `UPRN is not a number: ${JSON.stringify(get('UPRN'))}`, day };
-  const bandRaw = (get('CURRENT_ENERGY_RATING') ?? '').trim().toUpperCase();
-  if (bandRaw !== '' && !/^[A-G]$/.test(bandRaw)) return { ok: false, reason: `CURRENT_ENERGY_RATING is not a-g: ${JSON.stringify(get('CURRENT_ENERGY_RATING'))}`, day };
-  if (fields.some((f) => f.includes('\u0000'))) return { ok: false, reason: 'row contains a NUL character', day };
+  const known = new Set(declared.map((f) => f.file));
+  const unknown = [...first].filter(([name]) => !known.has(name)).map(([name, i]): [number, string] => [i, name]);
+  return { kind, at, unknown, repeated, width: names.length };
+}
 
-  // Written directly rather than built as an object and stringified: ~90 keys a row, millions of rows.
-  const members = new Array<string>(header.jsonKeys.length);
-  for (let i = 0; i < members.length; i += 1) members[i] = `${header.jsonKeys[i]}:${JSON.stringify(fields[i] ?? '')}`;
-  const json = `{${members.join(',')}}`;
-  return {
-    ok: true,
-    json,
-    row: {
-      certificateNumber: number,
-      addressLine1: text('ADDRESS1'),
-      addressLine2: text('ADDRESS2'),
-      addressLine3: text('ADDRESS3'),
-      addressLine4: text('ADDRESS4'),
-      postcode: text('POSTCODE'),
-      postTown: text('POSTTOWN'),
-      council: text('LOCAL_AUTHORITY_LABEL'),
-      constituency: text('CONSTITUENCY_LABEL'),
-      currentEnergyEfficiencyBand: bandRaw === '' ? null : bandRaw,
-      registrationDate: day,
-      uprn,
-      schemaType: text('SCHEMA_TYPE'),
-    },
-  };
+export type ParsedRecord =
+  /** `key`: what makes the record unique in its table (a batch keeps the last record of a key). */
+  | { ok: true; key: string; day: string | null; copy: string; extra: boolean }
+  | { ok: false; reason: string; day: string | null };
+
+/** The JSON object of values kept in `bulk_extra`, or null when there are none. */
+function extraJson(entries: Array<[string, string]>): string | null {
+  if (entries.length === 0) return null;
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
+}
+
+function common(fields: readonly string[], header: BulkHeader, numberAt: number): { number: string } | { reason: string } {
+  if (fields.length !== header.width) return { reason: `row has ${fields.length} fields, the header ${header.width}` };
+  const number = (fields[numberAt] ?? '').trim();
+  if (!CERTIFICATE_NUMBER.test(number)) return { reason: `certificate_number is not NNNN-NNNN-NNNN-NNNN-NNNN: ${JSON.stringify(number)}` };
+  // PostgreSQL text cannot hold NUL.
+  if (fields.some((f) => f.includes('\u0000'))) return { reason: 'row contains a NUL character' };
+  return { number };
+}
+
+/**
+ * A certificates record → `prefix` + the declared columns in order + `bulk_extra`, as one COPY text
+ * record. `latestDay`: the newest lodgement day the file can hold (yesterday, or before the file was
+ * made); a later one is a reject.
+ */
+export function parseCertificateRecord(
+  fields: readonly string[],
+  header: BulkHeader,
+  declared: readonly Field[],
+  prefix: string,
+  latestDay: string,
+): ParsedRecord {
+  const dayAt = header.at[declared.findIndex((f) => f.column === 'registration_date')]!;
+  const rawDay = fields[dayAt] ?? '';
+  const day = parseDay(rawDay);
+  const checked = common(fields, header, header.at[0]!);
+  if ('reason' in checked) return { ok: false, reason: checked.reason, day };
+  if (!day) return { ok: false, reason: `lodgement_date is not a date: ${JSON.stringify(rawDay)}`, day: null };
+  if (day > latestDay) return { ok: false, reason: `lodgement_date ${day} is after ${latestDay}, the newest day the file can hold`, day: null };
+
+  const out = new Array<string>(declared.length + 1);
+  const extra: Array<[string, string]> = [];
+  for (let i = 0; i < declared.length; i += 1) {
+    const at = header.at[i]!;
+    if (at < 0) {
+      out[i] = '\\N';
+      continue;
+    }
+    const raw = fields[at]!;
+    const field = declared[i]!;
+    const value = parseValue(field.type, raw);
+    if (value === UNREADABLE) {
+      extra.push([field.file, raw]);
+      out[i] = '\\N';
+    } else out[i] = copyField(value);
+  }
+  for (const [at, name] of header.unknown) if (fields[at] !== '') extra.push([name, fields[at]!]);
+  for (const [at, name, firstAt] of header.repeated) if (fields[at] !== fields[firstAt]) extra.push([`${name}__${at}`, fields[at]!]);
+  out[declared.length] = copyField(extraJson(extra));
+  return { ok: true, key: checked.number, day, copy: `${prefix}${out.join('\t')}\n`, extra: extra.length > 0 };
+}
+
+/** A recommendations record → `prefix` + the declared columns, as one COPY text record. */
+export function parseRecommendationRecord(fields: readonly string[], header: BulkHeader, declared: readonly RecommendationField[], prefix: string): ParsedRecord {
+  const checked = common(fields, header, header.at[0]!);
+  if ('reason' in checked) return { ok: false, reason: checked.reason, day: null };
+  const out = new Array<string>(declared.length);
+  let item: string | null = null;
+  for (let i = 0; i < declared.length; i += 1) {
+    const at = header.at[i]!;
+    const field = declared[i]!;
+    const value = at < 0 ? null : parseValue(field.type, fields[at]!);
+    // The item orders a certificate's recommendations and keys the row: without it there is no row.
+    if (value === UNREADABLE || (field.column === 'item' && value === null)) {
+      return { ok: false, reason: `${field.file} is not a ${field.type === 'integer' ? 'whole number' : 'value'}: ${JSON.stringify(at < 0 ? '' : fields[at])}`, day: null };
+    }
+    if (field.column === 'item') item = value;
+    out[i] = copyField(value);
+  }
+  return { ok: true, key: `${checked.number}#${item}`, day: null, copy: `${prefix}${out.join('\t')}\n`, extra: false };
 }

@@ -1,14 +1,16 @@
 /**
- * The bulk file as a stream of CSV text: the first .csv entry of a ZIP (streamed by yauzl, never
- * unpacked to disk or memory), or a plain CSV file. Plus the file's SHA-256, which identifies an
- * import so the same file is not imported twice.
+ * The bulk file as CSV entries, each streamed (by yauzl from a ZIP, never unpacked to disk or
+ * memory), or a plain CSV file. Plus the file's SHA-256, which identifies an import so the same file
+ * is not imported twice.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { open as openFile } from 'node:fs/promises';
+import { open as openFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import type { EntryKind } from './row.js';
 
 export async function sha256File(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -26,31 +28,65 @@ async function isZip(path: string): Promise<boolean> {
   }
 }
 
-export interface CsvSource {
-  stream: Readable;
-  /** Uncompressed size when known (for progress). */
+export interface CsvEntry {
+  name: string;
+  kind: EntryKind;
+  /** Uncompressed size when the ZIP says (for progress). */
   bytes: number | null;
-  entry: string;
+  open(): Promise<Readable>;
 }
 
-export async function openCsv(path: string): Promise<CsvSource> {
-  if (!(await isZip(path))) return { stream: createReadStream(path), bytes: null, entry: path };
+export interface BulkSource {
+  entries: CsvEntry[];
+  /** Uncompressed bytes of every entry, when known. */
+  bytesTotal: number | null;
+  close(): void;
+}
+
+/**
+ * `recommendations-YYYY.csv` holds recommendations; every other .csv entry (`certificates-YYYY.csv`,
+ * or the one CSV of an older file) holds certificates.
+ */
+export function entryKind(name: string): EntryKind | null {
+  const base = name.split('/').pop() ?? name;
+  if (!/\.csv$/i.test(base)) return null;
+  return /^recommendations/i.test(base) ? 'recommendations' : 'certificates';
+}
+
+/**
+ * The file's CSV entries: every .csv of a ZIP (read through its central directory, ZIP64 included;
+ * certificates first, then recommendations, each by name), or a plain CSV of certificates.
+ */
+export async function openBulkFile(path: string): Promise<BulkSource> {
+  if (!(await isZip(path))) {
+    const bytes = (await stat(path)).size;
+    return { entries: [{ name: basename(path), kind: 'certificates', bytes, open: async () => createReadStream(path) }], bytesTotal: bytes, close: () => undefined };
+  }
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, autoClose: true }, (err, z) => (err || !z ? reject(err ?? new Error('cannot open ZIP')) : resolve(z))),
+    yauzl.open(path, { lazyEntries: true, autoClose: false }, (err, z) => (err || !z ? reject(err ?? new Error('cannot open ZIP')) : resolve(z))),
   );
-  return new Promise<CsvSource>((resolve, reject) => {
+  const found: Array<{ entry: yauzl.Entry; kind: EntryKind }> = [];
+  await new Promise<void>((resolve, reject) => {
     zip.on('entry', (entry: yauzl.Entry) => {
-      if (!/\.csv$/i.test(entry.fileName)) {
-        zip.readEntry();
-        return;
-      }
-      zip.openReadStream(entry, (err, stream) => {
-        if (err || !stream) reject(err ?? new Error('cannot read ZIP entry'));
-        else resolve({ stream, bytes: entry.uncompressedSize, entry: entry.fileName });
-      });
+      const kind = entryKind(entry.fileName);
+      if (kind) found.push({ entry, kind });
+      zip.readEntry();
     });
-    zip.on('end', () => reject(new Error(`${path} holds no .csv file`)));
-    zip.on('error', reject);
+    zip.once('end', resolve);
+    zip.once('error', reject);
     zip.readEntry();
   });
+  if (found.length === 0) {
+    zip.close();
+    throw new Error(`${path} holds no .csv file: is it the register's bulk ZIP?`);
+  }
+  const order = (k: EntryKind) => (k === 'certificates' ? 0 : 1);
+  found.sort((a, b) => order(a.kind) - order(b.kind) || a.entry.fileName.localeCompare(b.entry.fileName));
+  const entries = found.map(({ entry, kind }): CsvEntry => ({
+    name: entry.fileName,
+    kind,
+    bytes: entry.uncompressedSize,
+    open: () => new Promise<Readable>((resolve, reject) => zip.openReadStream(entry, (err, stream) => (err || !stream ? reject(err ?? new Error('cannot read ZIP entry')) : resolve(stream)))),
+  }));
+  return { entries, bytesTotal: entries.reduce((sum, e) => sum + (e.bytes ?? 0), 0), close: () => zip.close() };
 }

@@ -1,49 +1,120 @@
 /**
- * Bulk-file rows into `certificates`: COPY a batch into a temporary staging table, then one merge.
- * The merge never downgrades: a row the API wrote (source 'api', possibly with a document) keeps its
- * typed columns and only gains the file's full row; rows from the file itself are refreshed. After the
- * import, the file's days are handed to the checkpoint as done (source 'bulk').
+ * Bulk-file rows into `certificates` and `recommendations`. A batch of certificates none of which the
+ * mirror holds (every batch of a first load) is COPied straight into the table; otherwise that COPY
+ * rolls back to a savepoint and the batch is staged and merged. The merge never downgrades: a
+ * certificate the API wrote keeps its search-row columns, and a value a fetched document filled is
+ * not emptied by the file. After the import, the file's days are handed to the checkpoint as done
+ * (source 'bulk').
  */
-import { CERTIFICATE_COLUMNS, certificateValues, type CertificateRow } from './certificates.js';
+import { sqlType } from '../registers/sql.js';
+import { certificateCopyColumns, recommendationCopyColumns, type RegisterFile } from '../registers/index.js';
 import type { Queryable } from './client.js';
-import { copyRecord } from './copy-text.js';
 
-const TYPED = CERTIFICATE_COLUMNS.map(([column]) => column);
-const STAGE_COLUMNS = ['ordinal', ...TYPED, 'bulk_row'];
-const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (
-  ordinal int, ${CERTIFICATE_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ')}, bulk_row jsonb
-) ON COMMIT DELETE ROWS`;
+const UNIQUE_VIOLATION = '23505';
 
-/** One good file row as a COPY record for the staging table; `ordinal` is its position in the file. */
-export function bulkStageRecord(ordinal: number, row: CertificateRow, json: string): string {
-  return copyRecord([ordinal, ...certificateValues(row), json]);
+export interface BatchCounts {
+  inserted: number;
+  updated: number;
+  /** 'copy': straight into the table; 'merge': staged and merged. */
+  path: 'copy' | 'merge';
+}
+
+/** COPY into `table` inside a savepoint; false (and nothing written) when a key already exists. */
+async function copyIfNew(tx: Queryable, table: string, columns: readonly string[], copy: Uint8Array): Promise<boolean> {
+  await tx.query('SAVEPOINT bulk_copy_new');
+  try {
+    await tx.copyText(table, columns, copy);
+  } catch (error) {
+    if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
+    await tx.query('ROLLBACK TO SAVEPOINT bulk_copy_new');
+    return false;
+  }
+  await tx.query('RELEASE SAVEPOINT bulk_copy_new');
+  return true;
+}
+
+function certificateStage(file: RegisterFile): { create: string; merge: string } {
+  const columns = certificateCopyColumns(file);
+  const typeOf = new Map(file.fields.map((f) => [f.column, sqlType(f.type)]));
+  const shared = file.fields.filter((f) => f.shared && f.column !== 'certificate_number').map((f) => f.column);
+  const details = file.fields.filter((f) => !f.shared).map((f) => f.column);
+  const list = (prefix: string, names: readonly string[]) => names.map((n) => `${prefix}${n}`).join(', ');
+  const create = `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (${columns
+    .map((c) => `${c} ${c === 'bulk_extra' ? 'jsonb' : typeOf.get(c) ?? 'text'}`)
+    .join(', ')}) ON COMMIT DELETE ROWS`;
+  const merge = `WITH merged AS (
+  INSERT INTO certificates AS c (${columns.join(', ')})
+  SELECT ${columns.join(', ')} FROM bulk_stage
+  ON CONFLICT (certificate_number) DO UPDATE SET
+    ${shared.map((n) => `${n} = CASE WHEN c.source = 'bulk' THEN excluded.${n} ELSE c.${n} END`).join(',\n    ')},
+    ${details.map((n) => `${n} = CASE WHEN c.document_status = 'fetched' THEN coalesce(excluded.${n}, c.${n}) ELSE excluded.${n} END`).join(',\n    ')},
+    bulk_extra = excluded.bulk_extra,
+    last_changed_at = CASE
+      WHEN c.source = 'bulk' AND (${list('c.', shared)}) IS DISTINCT FROM (${list('excluded.', shared)})
+      THEN now() ELSE c.last_changed_at END
+  -- A row the file holds as it is stays untouched: importing the same file again writes nothing.
+  WHERE c.bulk_extra IS DISTINCT FROM excluded.bulk_extra
+     OR (${list('c.', details)}) IS DISTINCT FROM (${list('excluded.', details)})
+     OR (c.source = 'bulk' AND (${list('c.', shared)}) IS DISTINCT FROM (${list('excluded.', shared)}))
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`;
+  return { create, merge };
+}
+
+const stages = new Map<string, ReturnType<typeof certificateStage>>();
+
+/**
+ * Stores one batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by
+ * certificate number). Must run inside a transaction (the savepoint, and the stage that empties at
+ * commit).
+ */
+export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+  const columns = certificateCopyColumns(file);
+  if (await copyIfNew(tx, 'certificates', columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
+  let stage = stages.get(file.register);
+  if (!stage) stages.set(file.register, (stage = certificateStage(file)));
+  await tx.query(stage.create);
+  await tx.copyText('bulk_stage', columns, copy);
+  const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
+  await tx.query('TRUNCATE bulk_stage');
+  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }
 
 /**
- * Stages and merges one batch, given as COPY text of `bulkStageRecord`s. Must run inside a transaction
- * (the staging table empties at commit).
+ * Stores one batch of recommendation records. A certificate's set is replaced once per import: rows
+ * of this import are upserted, then the certificate's rows from an earlier import that this one did
+ * not send again are deleted. A certificate whose set came from its document (source 'api') keeps it.
  */
-export async function mergeBulkBatch(tx: Queryable, register: string, copy: string | Uint8Array): Promise<{ inserted: number; updated: number }> {
-  await tx.query(STAGE_SQL);
-  await tx.copyText('bulk_stage', STAGE_COLUMNS, copy);
-  const fromFile = (column: string) => `${column} = CASE WHEN c.source = 'bulk' THEN excluded.${column} ELSE c.${column} END`;
+export async function storeRecommendationBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+  const columns = recommendationCopyColumns(file);
+  if (await copyIfNew(tx, 'recommendations', columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
+  const data = file.recommendations.map((f) => f.column).filter((c) => c !== 'certificate_number' && c !== 'item');
+  await tx.query(
+    `CREATE TEMP TABLE IF NOT EXISTS recommendation_stage (${columns
+      .map((c) => `${c} ${c === 'import_id' ? 'integer' : sqlType(file.recommendations.find((f) => f.column === c)?.type ?? 'text')}`)
+      .join(', ')}) ON COMMIT DELETE ROWS`,
+  );
+  await tx.copyText('recommendation_stage', columns, copy);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(
     `WITH merged AS (
-       INSERT INTO certificates AS c (register, source, ${TYPED.join(', ')}, bulk_row)
-       SELECT DISTINCT ON (certificate_number) $1, 'bulk', ${TYPED.join(', ')}, bulk_row
-       FROM bulk_stage ORDER BY certificate_number, ordinal DESC
-       ON CONFLICT (certificate_number) DO UPDATE SET
-         ${TYPED.filter((c) => c !== 'certificate_number').map(fromFile).join(',\n         ')},
-         bulk_row = excluded.bulk_row,
-         last_changed_at = CASE
-           WHEN c.source = 'bulk' AND (${TYPED.map((c) => `c.${c}`).join(', ')}) IS DISTINCT FROM (${TYPED.map((c) => `excluded.${c}`).join(', ')})
-           THEN now() ELSE c.last_changed_at END
+       INSERT INTO recommendations AS r (${columns.join(', ')})
+       SELECT ${columns.join(', ')} FROM recommendation_stage s
+       WHERE NOT EXISTS (SELECT 1 FROM recommendations a WHERE a.certificate_number = s.certificate_number AND a.source = 'api')
+       ON CONFLICT (certificate_number, item) DO UPDATE SET
+         ${data.map((c) => `${c} = excluded.${c}`).join(', ')}, import_id = excluded.import_id
+       WHERE r.source = 'bulk'
        RETURNING (xmax = 0) AS inserted
      )
      SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
-    [register],
   );
-  return counts ?? { inserted: 0, updated: 0 };
+  await tx.query(
+    `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM recommendation_stage) s
+     WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
+    [importId],
+  );
+  await tx.query('TRUNCATE recommendation_stage');
+  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }
 
 /**
@@ -123,11 +194,15 @@ export async function closeAbandonedImports(q: Queryable, register: string): Pro
 export async function finishImport(
   q: Queryable,
   id: number,
-  result: { status: string; rowsRead: number; rowsImported: number; rowsRejected: number; cutoffDay: string | null; rowsPerSecond: number; error: string | null },
+  result: {
+    status: string; rowsRead: number; rowsImported: number; rowsRejected: number; recommendationsImported: number;
+    cutoffDay: string | null; rowsPerSecond: number; newColumns: readonly string[]; error: string | null;
+  },
 ): Promise<void> {
   await q.query(
     `UPDATE bulk_imports SET status = $2, rows_read = $3, rows_imported = $4, rows_rejected = $5, cutoff_day = $6,
-       rows_per_second = $7, error = $8, finished_at = now() WHERE id = $1`,
-    [id, result.status, result.rowsRead, result.rowsImported, result.rowsRejected, result.cutoffDay, result.rowsPerSecond, result.error],
+       rows_per_second = $7, error = $8, recommendations_imported = $9, new_columns = $10::jsonb, finished_at = now() WHERE id = $1`,
+    [id, result.status, result.rowsRead, result.rowsImported, result.rowsRejected, result.cutoffDay, result.rowsPerSecond, result.error,
+      result.recommendationsImported, result.newColumns.length > 0 ? JSON.stringify(result.newColumns) : null],
   );
 }

@@ -6,6 +6,8 @@
  * shape) can be synced into the same tables later without a rewrite.
  */
 import { sql } from 'drizzle-orm';
+import { DOMESTIC_DETAIL_FIELDS } from '../registers/domestic.js';
+import type { Field } from '../registers/field.js';
 import {
   bigint,
   check,
@@ -15,6 +17,7 @@ import {
   jsonb,
   pgTable,
   primaryKey,
+  real,
   serial,
   text,
   timestamp,
@@ -22,6 +25,30 @@ import {
 } from 'drizzle-orm/pg-core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+
+/** A detail column of the bulk file, typed as its declaration says (`registers/`). */
+function detailColumn(field: Field) {
+  switch (field.type) {
+    case 'integer':
+      return integer(field.column);
+    case 'real':
+      return real(field.column);
+    case 'date':
+      return date(field.column, { mode: 'string' });
+    case 'timestamptz':
+      return timestamp(field.column, { withTimezone: true, mode: 'string' });
+    case 'uprn':
+      return bigint(field.column, { mode: 'number' });
+    default:
+      return text(field.column);
+  }
+}
+
+/** Every column the bulk file has and the search row has not (floor area, heating, costs…), typed. */
+const detailColumns = Object.fromEntries(DOMESTIC_DETAIL_FIELDS.map((field) => [field.column, detailColumn(field)])) as Record<
+  string,
+  ReturnType<typeof detailColumn>
+>;
 
 export const certificates = pgTable(
   'certificates',
@@ -56,8 +83,13 @@ export const certificates = pgTable(
     removedAt: tstz('removed_at'),
     /** Where the typed columns last came from: 'api' (live) or 'bulk' (the monthly file, never allowed to overwrite 'api'). */
     source: text('source').notNull().default('api'),
-    /** The whole bulk-file row (every column, repeated names suffixed __2), so no field of the file is lost. */
-    bulkRow: jsonb('bulk_row'),
+    /**
+     * What the typed columns cannot hold, so nothing of the file is lost: columns the file gained
+     * after this release, and values a typed column could not read (e.g. text in a number column).
+     * NULL for almost every row.
+     */
+    bulkExtra: jsonb('bulk_extra').$type<Record<string, string>>(),
+    ...detailColumns,
   },
   (t) => [
     // Also serves the documents queries, which are per day. (A partial "documents due" index was
@@ -111,6 +143,31 @@ export const deltaCheckpoint = pgTable(
   (t) => [primaryKey({ columns: [t.register, t.day] })],
 );
 
+/**
+ * The improvements a certificate recommends: from the bulk file's `recommendations-YYYY.csv` entries
+ * (source 'bulk') or a fetched document's `suggested_improvements` (source 'api'). One set per
+ * certificate, replaced whole when its source sends it again; the file never replaces a set the API
+ * sent.
+ */
+export const recommendations = pgTable(
+  'recommendations',
+  {
+    certificateNumber: text('certificate_number').notNull(),
+    /** improvement_item in the file, sequence in the document: the order on the certificate. */
+    item: integer('item').notNull(),
+    register: text('register').notNull().default('domestic'),
+    /** 'bulk' | 'api' */
+    source: text('source').notNull(),
+    improvementId: text('improvement_id'),
+    summary: text('summary'),
+    description: text('description'),
+    indicativeCost: text('indicative_cost'),
+    /** The bulk import that last wrote the row (a set is replaced once per import). */
+    importId: integer('import_id'),
+  },
+  (t) => [primaryKey({ columns: [t.certificateNumber, t.item] })],
+);
+
 /** One row per bulk file import: what was imported, how it went, and how fast. */
 export const bulkImports = pgTable(
   'bulk_imports',
@@ -135,6 +192,9 @@ export const bulkImports = pgTable(
     finishedAt: tstz('finished_at'),
     /** The import's `sync_runs` row, whose heartbeat tells a live import from a killed one. */
     runId: integer('run_id'),
+    recommendationsImported: integer('recommendations_imported').notNull().default(0),
+    /** Columns of the file this release does not know (kept in `certificates.bulk_extra`). */
+    newColumns: jsonb('new_columns').$type<string[]>(),
   },
   (t) => [index('bulk_imports_sha_idx').on(t.register, t.sha256)],
 );

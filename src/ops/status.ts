@@ -30,6 +30,20 @@ export interface RunRow {
   error: string | null;
 }
 
+export interface BulkImportRow {
+  id: number;
+  fileName: string;
+  status: string;
+  finishedAt: string | null;
+  /** The newest day the import handed to the checkpoint. */
+  cutoffDay: string | null;
+  rowsImported: number;
+  rowsRejected: number;
+  recommendationsImported: number;
+  /** Columns of the file this release does not know (their values are in `certificates.bulk_extra`). */
+  newColumns: string[];
+}
+
 export interface StatusReport {
   register: string;
   /** One line a person reads first. */
@@ -52,6 +66,10 @@ export interface StatusReport {
   doneBySource: Record<string, number>;
   months: MonthRow[];
   lastRun: RunRow | null;
+  /** Rows of `recommendations` (from the bulk file and from documents). */
+  recommendations: number;
+  /** The newest bulk import that finished, if any. */
+  lastBulkImport: BulkImportRow | null;
 }
 
 export async function readStatus(q: Queryable, register: string): Promise<StatusReport> {
@@ -90,6 +108,13 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
      FROM sync_runs WHERE register = $1 ORDER BY id DESC LIMIT 1`,
     [register],
   );
+  const [recommendations] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM recommendations WHERE register = $1`, [register]);
+  const [bulk] = await q.query<BulkImportRow>(
+    `SELECT id, file_name AS "fileName", status, finished_at AS "finishedAt", cutoff_day::text AS "cutoffDay", rows_imported AS "rowsImported",
+            rows_rejected AS "rowsRejected", recommendations_imported AS "recommendationsImported", coalesce(new_columns, '[]'::jsonb) AS "newColumns"
+     FROM bulk_imports WHERE register = $1 AND status <> 'running' ORDER BY id DESC LIMIT 1`,
+    [register],
+  );
   const days = months.reduce(
     (acc, m) => ({ done: acc.done + m.done, incomplete: acc.incomplete + m.incomplete, failed: acc.failed + m.failed, pending: acc.pending + m.pending }),
     { done: 0, incomplete: 0, failed: 0, pending: 0 },
@@ -119,6 +144,8 @@ export async function readStatus(q: Queryable, register: string): Promise<Status
     lastRun: lastRun
       ? { ...lastRun, startedAt: iso(lastRun.startedAt), finishedAt: lastRun.finishedAt ? iso(lastRun.finishedAt) : null }
       : null,
+    recommendations: recommendations?.n ?? 0,
+    lastBulkImport: bulk ? { ...bulk, finishedAt: bulk.finishedAt ? iso(bulk.finishedAt) : null } : null,
   };
   return { ...report, ...verdictFor(report) };
 }
@@ -160,6 +187,16 @@ export function formatStatus(s: StatusReport): string {
         ` (${r.daysDone} done, ${r.daysIncomplete} incomplete, ${r.daysFailed} failed, ${r.rowsUpserted} rows)` +
         (r.error ? `\n    error: ${r.error}` : ''),
     );
+  }
+  if (s.lastBulkImport) {
+    const b = s.lastBulkImport;
+    lines.push(
+      `  last bulk import: #${b.id} ${b.fileName} ${b.status}${b.finishedAt ? ` ${b.finishedAt}` : ''}, cut-off ${b.cutoffDay ?? '-'}` +
+        ` (${b.rowsImported} certificates, ${b.recommendationsImported} recommendations, ${b.rowsRejected} rejected)   recommendations stored: ${s.recommendations}`,
+    );
+    if (b.newColumns.length > 0) {
+      lines.push(`  NOTE: the bulk file has columns this release does not know: ${b.newColumns.join(', ')}. Their values are kept in certificates.bulk_extra; a newer epc-sync may type them.`);
+    }
   }
   if (s.months.length > 0) {
     lines.push('', '  month     done  incomplete  failed  pending      rows  rejected  shortfall  documents  no document');

@@ -24,7 +24,7 @@ describe('search row validation', () => {
   });
 
   it('accepts every real Exeter row', () => {
-    const lines = readFileSync(new URL('../../../shared/reference/samples/real-summaries/exeter-flats.jsonl', import.meta.url), 'utf8').trim().split('\n');
+    const lines = readFileSync(new URL('../fixtures/exeter-flats.jsonl', import.meta.url), 'utf8').trim().split('\n');
     const failures = lines.map((l) => parseSearchRow(JSON.parse(l))).filter((p) => !p.ok);
     expect(lines.length).toBe(4092);
     expect(failures).toEqual([]);

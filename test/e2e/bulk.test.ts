@@ -8,10 +8,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { downloadBulkFile } from '../../src/bulk/download.js';
 import { importBulkFile } from '../../src/bulk/import.js';
-import { addDays, eachDay } from '../../src/days.js';
+import { daysBetween, eachDay } from '../../src/days.js';
+import { formatStatus, readStatus } from '../../src/ops/status.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { backfill, syncOnce } from '../../src/sync/commands.js';
-import { bulkCsv, generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
+import { BULK_COLUMNS, bulkCsv, bulkRecommendations, bulkRecord, generateDay, sparkCsvLine, startFakeApi, type FakeApi } from '../fake-api/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
@@ -20,10 +21,26 @@ import { parseScrape, valueOf } from '../ops/support.js';
 
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T12:00:00Z`);
+const SENTINEL = new Set(['INVALID!', 'NO DATA!', 'N/A', 'Not recorded']);
+const number = (v: string | null) => (v === null || SENTINEL.has(v) ? null : Number(v));
+
+/** A line of the export's shape with `over` by column name. */
+function exportLine(over: Record<string, string>): string {
+  return sparkCsvLine(BULK_COLUMNS.map((c) => over[c] ?? null)).replace(/\n$/, '');
+}
+// Broken rows the import must reject with a reason: a malformed number, a future lodgement day, a
+// short row, and a quote that never closes (last, as it runs to the end of its entry).
 const BAD_LINES = [
-  '0000-0000-0000-0000-00X1,,,1 Bad Street,UPRN-000000000001',
-  `${'1111-2222-3333-4444-5555'},,,"unterminated`,
+  exportLine({ certificate_number: '0000-0000-0000-0000-00X1', address1: '1 Bad Street', lodgement_date: '2026-10-02' }),
+  exportLine({ certificate_number: '0000-0000-0000-0000-0031', address1: '1 Future Street', lodgement_date: '2031-01-06' }),
+  '1111-2222-3333-4444-5555,,,1 Short Row,2026-10-02',
+  '1111-2222-3333-4444-5556,,,"unterminated',
 ];
+
+interface StoredBulkRow {
+  certificate_number: string;
+  [column: string]: unknown;
+}
 
 describe.each(TARGETS)('bulk import on %s', (target) => {
   let api: FakeApi;
@@ -49,62 +66,129 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
   const importFile = (path: string, force = false, lastUpdated: string | null = null) =>
     importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger }, path, { force, lastUpdated });
 
-  it('imports exactly the file rows, keeps every column, rejects bad rows with reasons, and hands the days over', async () => {
-    const good = api.store.rowsForDay('2026-10-01').length * 4;
-    await api.publishBulkFile({ lastUpdated: '2026-10-06T00:31:19.000+00:00', extraLines: BAD_LINES });
+  it('imports the export file exactly: every year, typed values, band-less rows, recommendations, rejects named, the hand-over', async () => {
+    // Certificates over three lodgement years, so the ZIP holds one entry per year (in the export's order).
+    for (const day of ['2024-12-30', '2025-01-02', '2025-06-30']) api.store.addCertificates(generateDay(day, 150, { seed: 5 }));
+    const rows = [...api.store.visibleBetween('0000-00-00', '9999-99-99')];
+    const good = rows.length;
+    const recommendations = rows.reduce((n, r) => n + bulkRecommendations(r).length, 0);
+    await api.publishBulkFile({ lastUpdated: '2026-11-01T00:31:19.000+00:00', extraLines: BAD_LINES });
     const file = await download();
     const metrics = new Metrics(h.db, 'domestic', { defaultMetrics: false });
-    const report = await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger, metrics }, file.path, { force: false, lastUpdated: file.info.lastUpdated });
+    const report = await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger, metrics }, file.path, { force: false, lastUpdated: file.info.lastUpdated, now: NOW });
 
-    expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: good, rowsRejected: 2, cutoffDay: '2026-10-05' });
+    expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: good, rowsRejected: BAD_LINES.length, recommendationsImported: recommendations, cutoffDay: '2026-10-05', newColumns: [] });
     // What `import-bulk --metrics` serves.
     const scrape = parseScrape(await metrics.text());
     expect(valueOf(scrape, 'epc_sync_rows_upserted_total', { source: 'bulk' })).toBe(good);
-    expect(valueOf(scrape, 'epc_sync_rejected_rows_total', { source: 'bulk' })).toBe(2);
+    expect(valueOf(scrape, 'epc_sync_rejected_rows_total', { source: 'bulk' })).toBe(BAD_LINES.length);
     expect(valueOf(scrape, 'epc_sync_runs_finished_total', { kind: 'bulk', outcome: 'succeeded' })).toBe(1);
-    expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates WHERE source = 'bulk'`)).toEqual([{ n: good }]);
-    const reasons = await h.db.query<{ reason: string }>(`SELECT reason FROM rejected_rows WHERE source = 'bulk' ORDER BY reason`);
-    expect(reasons.map((r) => r.reason)).toEqual([expect.stringMatching(/^CERTIFICATE_NUMBER|^row has/), expect.stringMatching(/^unreadable CSV|^row has/)]);
 
-    const [sampleRow] = api.store.rowsForDay('2026-10-02').filter((r) => r.uprn !== null && r.currentEnergyEfficiencyBand !== null);
-    const [stored] = await h.db.query<{ uprn: number; band: string; day: string; region: string; repeated: string }>(
-      `SELECT uprn, current_energy_efficiency_band AS band, registration_date::text AS day, bulk_row->>'REGION' AS region,
-              bulk_row->>'HOT_WATER_COST_CURRENT__2' AS repeated
-       FROM certificates WHERE certificate_number = $1`,
-      [sampleRow!.certificateNumber],
+    // Every certificate, typed as the file has it: sentinels are NULL in typed columns, an INVALID!
+    // band is a certificate with no band.
+    const stored = new Map(
+      (await h.db.query<StoredBulkRow>(
+        `SELECT certificate_number, registration_date::text AS day, current_energy_efficiency_band AS band, uprn, total_floor_area, floor_height,
+                number_heated_rooms, inspection_date::text AS inspection_date, lodgement_datetime, walls_description, glazed_type,
+                local_authority_code, council, uprn_source, address_line1, source, bulk_extra
+         FROM certificates`,
+      )).map((r) => [r.certificate_number, r]),
     );
-    expect(stored).toEqual({ uprn: sampleRow!.uprn, band: sampleRow!.currentEnergyEfficiencyBand, day: '2026-10-02', region: 'London', repeated: expect.any(String) });
+    expect(stored.size).toBe(good);
+    for (const row of rows) {
+      const v = bulkRecord(row);
+      expect(stored.get(row.certificateNumber), row.certificateNumber).toEqual({
+        certificate_number: row.certificateNumber,
+        day: row.registrationDate,
+        band: row.currentEnergyEfficiencyBand,
+        uprn: row.uprn,
+        total_floor_area: number(v.total_floor_area),
+        floor_height: number(v.floor_height),
+        number_heated_rooms: number(v.number_heated_rooms),
+        inspection_date: SENTINEL.has(v.inspection_date ?? '') ? null : v.inspection_date,
+        lodgement_datetime: v.lodgement_datetime ? new Date(`${v.lodgement_datetime.slice(0, 10)}T${v.lodgement_datetime.slice(11, 23).padEnd(12, '.000').replace(/Z$/, '')}Z`) : null,
+        walls_description: v.walls_description,
+        glazed_type: v.glazed_type || null,
+        local_authority_code: v.local_authority,
+        council: row.council,
+        uprn_source: v.uprn_source || null,
+        address_line1: row.addressLine1,
+        source: 'bulk',
+        bulk_extra: null,
+      });
+    }
+    const invalidBand = rows.filter((r) => bulkRecord(r).current_energy_rating === 'INVALID!').length;
+    expect(invalidBand).toBeGreaterThan(0);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates WHERE current_energy_efficiency_band IS NULL`)).toEqual([{ n: rows.filter((r) => r.currentEnergyEfficiencyBand === null).length }]);
 
-    expect(await checkpoint(h.db, '2026-10-02')).toMatchObject({ status: 'done', expected_count: 300, stored_count: 300 });
+    // Recommendations: every row, keyed to its certificate, texts as written.
+    expect(await h.db.query(`SELECT count(*)::int AS n, count(DISTINCT certificate_number)::int AS c FROM recommendations WHERE source = 'bulk'`)).toEqual([
+      { n: recommendations, c: rows.filter((r) => bulkRecommendations(r).length > 0).length },
+    ]);
+    const withRecs = rows.find((r) => bulkRecommendations(r).length >= 3)!;
+    expect(await h.db.query(`SELECT item, improvement_id, summary, description, indicative_cost FROM recommendations WHERE certificate_number = $1 ORDER BY item`, [withRecs.certificateNumber])).toEqual(
+      bulkRecommendations(withRecs).map((r) => ({ item: Number(r.improvement_item), improvement_id: r.improvement_id, summary: r.improvement_summary_text, description: r.improvement_descr_text, indicative_cost: r.indicative_cost })),
+    );
+
+    // Each reject with its reason and the entry it came from; none hands its day over.
+    const reasons = await h.db.query<{ reason: string }>(`SELECT reason FROM rejected_rows WHERE source = 'bulk' ORDER BY reason`);
+    expect(reasons.map((r) => r.reason)).toEqual([
+      expect.stringMatching(/^certificates-\d{4}\.csv: certificate_number is not/),
+      expect.stringMatching(/^certificates-\d{4}\.csv: lodgement_date 2031-01-06 is after 2026-11-23/),
+      expect.stringMatching(/^certificates-\d{4}\.csv: row has 5 fields, the header 93/),
+      expect.stringMatching(/^certificates-\d{4}\.csv: unreadable CSV/),
+    ]);
+
+    // Every day from the first to the newest imported one is handed over (days with no certificates
+    // as 0), and none after it.
+    const handed = await h.db.query<{ day: string; stored_count: number }>(`SELECT day::text, stored_count FROM sync_checkpoint WHERE status = 'done' AND source = 'bulk' ORDER BY day`);
+    expect(handed[0]!.day).toBe('2024-12-30');
+    expect(handed.at(-1)!.day).toBe('2026-10-05');
+    expect(handed.length).toBe(daysBetween('2024-12-30', '2026-10-05') + 1);
+    expect(handed.reduce((n, d) => n + d.stored_count, 0)).toBe(good);
     expect(await checkpoint(h.db, '2026-10-03')).toMatchObject({ status: 'done', expected_count: 0 });
-    expect(await h.db.query(`SELECT DISTINCT source FROM sync_checkpoint`)).toEqual([{ source: 'bulk' }]);
+
+    // A second import of the same file changes nothing.
+    const snapshot = () => h.db.query(
+      `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY certificate_number)) FROM certificates c) AS certificates,
+              (SELECT md5(string_agg(concat_ws(',', certificate_number, item, source, improvement_id, summary, description, indicative_cost), '|' ORDER BY certificate_number, item)) FROM recommendations) AS recommendations,
+              (SELECT md5(string_agg(concat_ws(',', day, status, source, expected_count, stored_count), '|' ORDER BY day)) FROM sync_checkpoint) AS checkpoint`,
+    );
+    const before = await snapshot();
+    expect((await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger }, file.path, { force: true, lastUpdated: file.info.lastUpdated, now: NOW })).outcome).toBe('succeeded');
+    expect(await snapshot()).toEqual(before);
 
     // The nightly sync continues from the file's cut-off: the file's days are only re-checked, not walked.
     api.resetRequests();
-    const sync = await syncOnce({ ...h.deps, config: { ...h.config, sync: { ...h.config.sync, startDate: '2026-10-01', lookbackDays: 2 } } }, undefined, new Date('2026-10-08T12:00:00Z'));
+    const sync = await syncOnce({ ...h.deps, config: { ...h.config, sync: { ...h.config.sync, startDate: '2024-12-30', lookbackDays: 2 } } }, undefined, new Date('2026-10-08T12:00:00Z'));
     expect(sync.outcome).toBe('succeeded');
     const walkedFileDays = searchRequests(api).filter((r) => r.day! <= '2026-10-05' && r.pageSize !== 1);
     expect(walkedFileDays).toEqual([]);
     expect(searchRequests(api).filter((r) => r.day === '2026-10-06' || r.day === '2026-10-07').length).toBeGreaterThan(0);
   });
 
-  it('never overwrites a row the API wrote, and skips a file already imported unless forced', async () => {
-    await backfill(h.deps, { from: '2026-10-01', to: '2026-10-01', force: false });
-    const [apiRow] = api.store.rowsForDay('2026-10-01');
-    const before = await h.db.query(`SELECT address_line1, postcode, uprn, source FROM certificates WHERE certificate_number = $1`, [apiRow!.certificateNumber]);
-    const rows = api.store.rowsForDay('2026-10-01').map((r) => ({ ...r, addressLine1: 'Stale address from the file', postcode: 'XX1 1XX' }));
-    await api.publishBulkFile({ rows });
-    const file = await download();
-    expect((await importFile(file.path)).outcome).toBe('succeeded');
+  it('hands over only the days it imported: never a reject\'s day, never the day the file was made or later', async () => {
+    // Rows from 2026-10-01 to 2026-10-05, a row lodged on the day the file was made, and rejects dated 2026-11-10.
+    api.store.addCertificates(generateDay('2026-10-20', 3, { seed: 6 }));
+    const badLater = exportLine({ certificate_number: '0000-0000-0000-0000-00X2', lodgement_date: '2026-11-10' });
+    await api.publishBulkFile({ lastUpdated: '2026-10-20T00:31:19.000+00:00', extraLines: [badLater] });
+    const report = await importFile((await download()).path, false, '2026-10-20T00:31:19.000+00:00');
+    expect(report).toMatchObject({ outcome: 'succeeded', rowsRejected: 1, cutoffDay: '2026-10-19' });
+    // The certificates of the day the file was made are stored, but that day is left to the API walk.
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates WHERE registration_date = '2026-10-20'`)).toEqual([{ n: 3 }]);
+    expect(await h.db.query(`SELECT min(day)::text AS first, max(day)::text AS last FROM sync_checkpoint WHERE status = 'done'`)).toEqual([{ first: '2026-10-01', last: '2026-10-19' }]);
+  });
 
-    const after = await h.db.query<{ bulk: string }>(`SELECT address_line1, postcode, uprn, source FROM certificates WHERE certificate_number = $1`, [apiRow!.certificateNumber]);
-    expect(after).toEqual(before);
-    expect(await h.db.query(`SELECT bulk_row->>'ADDRESS1' AS a FROM certificates WHERE certificate_number = $1`, [apiRow!.certificateNumber])).toEqual([{ a: 'Stale address from the file' }]);
-    expect((await checkpoint(h.db, '2026-10-01')).status).toBe('done');
-    expect(await h.db.query(`SELECT source FROM sync_checkpoint WHERE day = '2026-10-01'`)).toEqual([{ source: 'api' }]);
-
-    expect((await importFile(file.path)).outcome).toBe('skipped');
-    expect((await importFile(file.path, true)).outcome).toBe('succeeded');
+  it('reads a ZIP64 file, and keeps and names the columns the file gained', async () => {
+    await api.publishBulkFile({ zip64: true, extraColumns: ['heat_pump_flag'] });
+    const report = await importFile((await download()).path);
+    expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: 1200, newColumns: ['heat_pump_flag'] });
+    const [row] = api.store.rowsForDay('2026-10-02');
+    expect(await h.db.query(`SELECT bulk_extra FROM certificates WHERE certificate_number = $1`, [row!.certificateNumber])).toEqual([{ bulk_extra: { heat_pump_flag: `heat_pump_flag:${row!.certificateNumber}` } }]);
+    const status = await readStatus(h.db, 'domestic');
+    expect(status.lastBulkImport).toMatchObject({ status: 'succeeded', rowsImported: 1200, newColumns: ['heat_pump_flag'] });
+    expect(formatStatus(status)).toMatch(/columns this release does not know: heat_pump_flag/);
+    expect(h.logs.join('\n')).toMatch(/"columns":\["heat_pump_flag"\].*this release does not know/);
   });
 
   it('asks for a fresh link when one has expired, resumes a cut download, and never leaves a half file as the real one', async () => {
@@ -170,7 +254,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     const report = await importFile(path);
     expect(report).toMatchObject({ outcome: 'failed', rowsImported: 0 });
     const [recorded] = await h.db.query<{ status: string; error: string }>(`SELECT status, error FROM bulk_imports ORDER BY id DESC LIMIT 1`);
-    expect(recorded).toEqual({ status: 'failed', error: expect.stringMatching(/header has no CERTIFICATE_NUMBER, LODGEMENT_DATE column/) });
+    expect(recorded).toEqual({ status: 'failed', error: expect.stringMatching(/other.csv: the header has no certificate_number, lodgement_date column/) });
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 0 }]);
   });
 
@@ -187,15 +271,26 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     expect(recorded).toEqual({ status: 'failed', error: expect.any(String) });
   });
 
-  it('imports a file the user already has through the CLI', async () => {
+  it('imports a CSV in the older upper-case shape the user already has, through the CLI', async () => {
+    // The older file: upper-case names (some repeated), dd/mm/yyyy dates, UPRN- prefixes, lower-case bands, CRLF.
     const csvPath = join(dir, 'certificates.csv');
-    writeFileSync(csvPath, bulkCsv(api.store.rowsForDay('2026-10-04')));
+    const rows = api.store.rowsForDay('2026-10-04');
+    writeFileSync(csvPath, bulkCsv(rows));
     await h.close();
     const result = await runCli(['import-bulk', '--file', csvPath], fakeEnv(api, database));
     expect(result.code, result.stderr).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ outcome: 'succeeded', rowsImported: 300 });
+    expect(JSON.parse(result.stdout)).toMatchObject({ outcome: 'succeeded', rowsImported: 300, rowsRejected: 0 });
     h = await openHarness(api, database, {}, NOW);
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 300 }]);
-    void addDays;
+    const withUprn = rows.find((r) => r.uprn !== null && r.currentEnergyEfficiencyBand !== null)!;
+    // The fixture's values (test/fixtures/legacy-bulk/domestic.csv), typed.
+    expect(await h.db.query(
+      `SELECT uprn, current_energy_efficiency_band AS band, total_floor_area, inspection_date::text AS inspection_date, lodgement_datetime, region, bulk_extra
+       FROM certificates WHERE certificate_number = $1`,
+      [withUprn.certificateNumber],
+    )).toEqual([{
+      uprn: withUprn.uprn, band: withUprn.currentEnergyEfficiencyBand, total_floor_area: 55, inspection_date: '2020-05-04',
+      lodgement_datetime: new Date('2026-10-04T00:00:00Z'), region: 'London', bulk_extra: null,
+    }]);
   });
 });

@@ -1,13 +1,13 @@
 /**
  * /api/certificate and /api/deltas for the fake. Documents are the real sample documents of each
- * schema family (../shared/reference/samples/documents) with the certificate's own values written
+ * schema family (test/fixtures/documents) with the certificate's own values written
  * in, so tests see realistic shapes. Deltas come from the store's event log.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Answer } from './http.js';
 import type { FakeStore, SearchRow } from './store.js';
 
-const SAMPLES = new URL('../../../shared/reference/samples/documents/', import.meta.url);
+const SAMPLES = new URL('../fixtures/documents/', import.meta.url);
 
 let templates: Map<string, Record<string, unknown>> | null = null;
 function documentTemplates(): Map<string, Record<string, unknown>> {

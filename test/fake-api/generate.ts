@@ -1,5 +1,5 @@
 /**
- * Realistic search rows: real Exeter certificates (../shared/reference/samples) re-dated and given fresh
+ * Realistic search rows: real Exeter certificates (test/fixtures/exeter-flats.jsonl) re-dated and given fresh
  * numbers, with the awkward cases the real register has mixed in at a low rate: rows with no band
  * (rating 0, invisible to an efficiency_rating[] filter), no council or constituency, no UPRN, and
  * address text with quotes, apostrophes, newlines, commas and Welsh letters.
@@ -10,9 +10,9 @@ import { eachDay, isWeekend } from './days.js';
 import { hash, prng } from './prng.js';
 import type { SearchRow } from './store.js';
 
-// The shared reference samples sit beside the repository (/work/shared/reference); EPC_FAKE_SAMPLE
-// points elsewhere when the checkout lives somewhere else.
-const SAMPLE = process.env.EPC_FAKE_SAMPLE ?? fileURLToPath(new URL('../../../shared/reference/samples/real-summaries/exeter-flats.jsonl', import.meta.url));
+// The project's own fixture (test/fixtures/SOURCES.md says where it comes from). EPC_FAKE_SAMPLE
+// points at another file of the same shape, or at this one from code compiled elsewhere.
+const SAMPLE = process.env.EPC_FAKE_SAMPLE || fileURLToPath(new URL('../fixtures/exeter-flats.jsonl', import.meta.url));
 
 let templates: SearchRow[] | null = null;
 function exeterRows(): SearchRow[] {

@@ -7,4 +7,7 @@ export { documentFor } from './documents.js';
 export type { Fault, FaultOptions, FaultRequest, ScriptedFault } from './faults.js';
 export type { RateLimit } from './rate-limit.js';
 export { addDays, eachDay, isWeekend, londonToday } from './days.js';
-export { bulkCsv, bulkCsvChunks, zipOf, type BulkFiles, type PublishedFile } from './bulk.js';
+export {
+  BULK_COLUMNS, BULK_RECOMMENDATION_COLUMNS, bulkCsv, bulkCsvChunks, bulkRecommendations, bulkRecord, bulkZip, sparkCsvLine, writeBulkZip, zipOf,
+  type BulkFiles, type BulkValues, type BulkZipOptions, type PublishedFile, type WriteBulkZipOptions, type WrittenBulkZip,
+} from './bulk.js';

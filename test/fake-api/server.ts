@@ -7,7 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { BulkFiles, bulkCsv, zipOf, type PublishedFile } from './bulk.js';
+import { BulkFiles, bulkZip, type BulkZipOptions, type PublishedFile } from './bulk.js';
 import { ResponseCache } from './cache.js';
 import { londonToday } from './days.js';
 import { Faults, type Fault, type FaultOptions, type ScriptedFault } from './faults.js';
@@ -76,8 +76,12 @@ export interface FakeApi {
   addRoute(route: Route): void;
   /** The bulk-file endpoints' state: publish a file, shorten the link lifetime, cut downloads. */
   bulk: BulkFiles;
-  /** Builds and publishes the monthly ZIP from the store's visible rows (plus raw extra lines). */
-  publishBulkFile(options?: { lastUpdated?: string; extraLines?: string[]; rows?: SearchRow[] }): Promise<PublishedFile>;
+  /**
+   * Builds and publishes the monthly ZIP from the store's visible rows (or `rows`): the export job's
+   * layout by default (certificates-YYYY.csv and recommendations-YYYY.csv, years in an order seeded by
+   * the fake's seed), `layout: 'legacy'` for the older one-file shape. See BulkZipOptions.
+   */
+  publishBulkFile(options?: { lastUpdated?: string; extraLines?: string[]; rows?: SearchRow[]; extraColumns?: string[]; zip64?: boolean; layout?: BulkZipOptions['layout'] }): Promise<PublishedFile>;
   close(): Promise<void>;
 }
 
@@ -203,7 +207,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     bulk,
     async publishBulkFile(o = {}) {
       const rows = o.rows ?? [...store.visibleBetween('0000-00-00', '9999-99-99')];
-      const zip = await zipOf('certificates.csv', bulkCsv(rows, o.extraLines));
+      const zip = await bulkZip(rows, { seed: options.seed ?? 0, extraLines: o.extraLines, extraColumns: o.extraColumns, zip64: o.zip64, layout: o.layout });
       bulk.file = { zip, lastUpdated: o.lastUpdated ?? `${today()}T00:31:19.000+00:00` };
       return bulk.file;
     },

@@ -42,10 +42,14 @@ function migratedPgliteTemplate(): Promise<string> {
   return pgliteTemplate;
 }
 
-/** A fresh, migrated database; `admin` names the server that creates (and drops) it for 'postgres'. */
-export async function createTestDatabase(target: Target, admin = process.env.TEST_DATABASE_URL): Promise<TestDatabase> {
+/**
+ * A fresh database, migrated unless `empty` (then `open()` must not be used: the caller opens and
+ * migrates it as it needs, e.g. to an older migration); `admin` names the server that creates (and
+ * drops) it for 'postgres'.
+ */
+export async function createTestDatabase(target: Target, admin = process.env.TEST_DATABASE_URL, empty = false): Promise<TestDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), 'epc-sync-test-'));
-  if (target === 'pglite') cpSync(await migratedPgliteTemplate(), dataDir, { recursive: true });
+  if (target === 'pglite' && !empty) cpSync(await migratedPgliteTemplate(), dataDir, { recursive: true });
   let url: string | undefined;
   let dbName: string | undefined;
   if (target === 'postgres') {

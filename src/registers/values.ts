@@ -1,0 +1,103 @@
+/**
+ * Parsers for the values of the bulk file, one per column type. Pure and total: a value either becomes
+ * a typed value, or NULL because it is empty or one of the register's "values that are not values",
+ * or it is `UNREADABLE` (the caller keeps the text in `bulk_extra`, so nothing is lost). Only the
+ * certificate number and the lodgement day can make a row a reject; that is decided in `bulk/row.ts`.
+ *
+ * The SQL functions of migration 0009 (`epc_value_*`) read the same forms the same way: the upgrade
+ * of rows stored by 0.1.0 and the API-document path use them. `test/unit/values.test.ts` holds both
+ * to one table of cases.
+ */
+import { isIsoDay } from '../days.js';
+
+export type ValueType = 'text' | 'integer' | 'real' | 'date' | 'timestamptz' | 'band' | 'uprn';
+
+/** A typed value in COPY's text form (ISO dates, plain numbers), or null. */
+export type Parsed = string | null;
+
+export const UNREADABLE = Symbol('unreadable');
+
+/**
+ * The service's "data limitations" page: `INVALID!` (e.g. a band for an out-of-range rating),
+ * `NO DATA!` (not required when lodged), `N/A`, `Not recorded`. Compared without regard to case.
+ */
+export const SENTINELS: readonly string[] = ['INVALID!', 'NO DATA!', 'N/A', 'NOT RECORDED'];
+const SENTINEL_SET = new Set(SENTINELS);
+
+export function isSentinel(value: string): boolean {
+  return value.length <= 12 && SENTINEL_SET.has(value.trim().toUpperCase());
+}
+
+const INTEGER = /^[+-]?\d{1,10}$/;
+const REAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
+const DMY = /^(\d{2})\/(\d{2})\/(\d{4})/;
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})/;
+
+/** 'yyyy-mm-dd' (also at the start of a date-time) or the older files' 'dd/mm/yyyy' → 'yyyy-mm-dd'. */
+export function parseDay(value: string): string | null {
+  const v = value.trim();
+  const iso = ISO_DAY.exec(v);
+  const dmy = iso ? null : DMY.exec(v);
+  const day = iso ? iso[0] : dmy ? `${dmy[3]}-${dmy[2]}-${dmy[1]}` : null;
+  return day && isIsoDay(day) ? day : null;
+}
+
+// Date, then an optional time (hh:mm, seconds and fraction optional), then an optional zone.
+const DATETIME = /^(\d{4}-\d{2}-\d{2}|\d{2}\/\d{2}\/\d{4})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?\s*(Z|UTC|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+/**
+ * The register's lodgement time, in whatever form the file carries it: ISO with `T` or a space, with
+ * or without seconds, fraction or zone, or the older 'dd/mm/yyyy hh:mm'. No zone means UTC (the
+ * register's clock). → an ISO 8601 timestamp, or null for anything else.
+ */
+export function parseTimestamp(value: string): string | null {
+  const m = DATETIME.exec(value.trim());
+  if (!m) return null;
+  const day = parseDay(m[1]!);
+  if (!day) return null;
+  const [hh, mm, ss] = [m[2] ?? '00', m[3] ?? '00', m[4] ?? '00'];
+  if (Number(hh) > 23 || Number(mm) > 59 || Number(ss) > 59) return null;
+  const fraction = m[5] ? m[5].slice(0, 7) : '';
+  const zone = !m[6] || /^(z|utc)$/i.test(m[6]) ? '+00:00' : m[6].length === 3 ? `${m[6]}:00` : m[6].includes(':') ? m[6] : `${m[6].slice(0, 3)}:${m[6].slice(3)}`;
+  return `${day}T${hh}:${mm}:${ss}${fraction}${zone}`;
+}
+
+/** `UPRN-000012345678` (older files) or plain digits; zero means none. */
+export function parseUprn(value: string): string | null | typeof UNREADABLE {
+  const m = /^(?:UPRN-)?(\d{1,15})$/.exec(value.trim());
+  if (!m) return UNREADABLE;
+  const n = Number(m[1]);
+  return n === 0 ? null : String(n);
+}
+
+/**
+ * One value of a column of `type`. Empty → null everywhere. Sentinels → null in typed columns and
+ * kept as written in text columns (they are the register's own words there).
+ */
+export function parseValue(type: ValueType, raw: string): Parsed | typeof UNREADABLE {
+  if (raw === '') return null;
+  if (type === 'text') return raw;
+  if (isSentinel(raw)) return null;
+  const v = raw.trim();
+  if (v === '') return null;
+  switch (type) {
+    case 'integer': {
+      if (!INTEGER.test(v)) return UNREADABLE;
+      const n = Number(v);
+      return n > 2147483647 || n < -2147483648 ? UNREADABLE : String(n);
+    }
+    case 'real': {
+      if (!REAL.test(v)) return UNREADABLE;
+      const n = Number(v);
+      return Number.isFinite(n) && Math.abs(n) < 3.4e38 ? String(n) : UNREADABLE;
+    }
+    case 'date':
+      return parseDay(v) ?? UNREADABLE;
+    case 'timestamptz':
+      return parseTimestamp(v) ?? UNREADABLE;
+    case 'band':
+      return /^[A-G]$/i.test(v) ? v.toUpperCase() : UNREADABLE;
+    case 'uprn':
+      return parseUprn(v);
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * The bulk file's values read the same way in both places that read them: the parser on the import's
+ * worker thread (`registers/values.ts`) and the SQL functions of migration 0009 that upgrade 0.1.0's
+ * stored rows and read API documents. One table of cases, both readers, every database.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseValue, UNREADABLE, type ValueType } from '../../src/registers/values.js';
+import { TARGETS } from '../helpers/databases.js';
+import { databasePerTest } from '../helpers/per-test-database.js';
+
+const CASES: Record<Exclude<ValueType, 'text'>, string[]> = {
+  integer: ['5', ' 12 ', '-3', '+7', '2147483647', '2147483648', '5.0', 'five', '', 'NO DATA!', 'n/a', 'INVALID!'],
+  real: ['62.35', '55', '0.5', '.5', '5.', '-1.25e2', '1e39', 'about 60', 'Not recorded', '', '3,5'],
+  date: ['2021-02-22', '22/02/2021', '2021-02-22 10:00:00', '22/02/2021 00:00', '2021-02-30', '31/02/2021', '02-22-2021', 'INVALID!', ''],
+  timestamptz: [
+    '2021-03-04 10:12:13.123456', '2021-03-04T10:12:13.000Z', '2021-03-04 10:12:13', '2021-03-04T10:12:13+01:00', '2021-03-04 10:12:13+0100',
+    '2021-03-04 10:12', '2021-03-04', '22/02/2021 00:00', '2021-03-04 25:00:00', '2021-02-30 10:00', 'yesterday', 'NO DATA!', '',
+  ],
+  band: ['C', 'c', ' e ', 'INVALID!', 'H', 'AB', ''],
+  uprn: ['100023336956', 'UPRN-000000000123', 'UPRN-000000000000', '0', '12a', 'Not recorded', ''],
+};
+
+/** What a reader makes of a value, in one comparable form. */
+function viaJs(type: Exclude<ValueType, 'text'>, raw: string): string | null {
+  const v = parseValue(type, raw);
+  if (v === UNREADABLE || v === null) return null;
+  if (type === 'timestamptz') return new Date(v).toISOString();
+  if (type === 'real') return String(Math.fround(Number(v)));
+  return v;
+}
+
+describe.each(TARGETS)('bulk values on %s', (target) => {
+  const fresh = databasePerTest(target);
+
+  it('the SQL functions read every case as the import parser does', async () => {
+    const { db } = fresh;
+    for (const [type, values] of Object.entries(CASES) as Array<[Exclude<ValueType, 'text'>, string[]]>) {
+      const rows = await db.query<{ v: string | null }>(
+        `SELECT CASE WHEN $2 = 'timestamptz' THEN to_char(epc_value_timestamptz(x) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+                     WHEN $2 = 'real' THEN epc_value_real(x)::float8::text
+                     WHEN $2 = 'integer' THEN epc_value_integer(x)::text
+                     WHEN $2 = 'date' THEN epc_value_date(x)::text
+                     WHEN $2 = 'band' THEN epc_value_band(x)
+                     ELSE epc_value_uprn(x)::text END AS v
+         FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`,
+        [values, type],
+      );
+      const sql = rows.map((r) => (r.v === null ? null : type === 'real' ? String(Math.fround(Number(r.v))) : r.v));
+      expect(sql, type).toEqual(values.map((raw) => viaJs(type, raw)));
+    }
+  });
+
+  it('reads the forms the files really carry', () => {
+    expect(viaJs('timestamptz', '2021-03-04 10:12:13.123456')).toBe('2021-03-04T10:12:13.123Z');
+    expect(viaJs('date', '22/02/2021')).toBe('2021-02-22');
+    expect(viaJs('uprn', 'UPRN-000000000123')).toBe('123');
+    expect(viaJs('band', 'INVALID!')).toBeNull();
+    expect(parseValue('real', 'about 60')).toBe(UNREADABLE);
+    expect(parseValue('real', 'NO DATA!')).toBeNull();
+    expect(parseValue('text', 'NO DATA!')).toBe('NO DATA!');
+  });
+});

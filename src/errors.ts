@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'DB_UNAVAILABLE'
   | 'DB_MIGRATION_FAILED'
   | 'DAY_INCOMPLETE'
+  | 'BULK_FILE_INVALID'
   | 'LEASE_LOST'
   | 'ABORTED';
 
@@ -52,6 +53,13 @@ export class ApiError extends EpcSyncError {
 export class DatabaseError extends EpcSyncError {}
 
 export class SyncError extends EpcSyncError {}
+
+/** The bulk file is not what the register publishes (no CSV, a header without the key columns…). */
+export class BulkFileError extends EpcSyncError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('BULK_FILE_INVALID', message, options);
+  }
+}
 
 /** Errors that no retry, in this run or the next, will fix: the process must stop with exit 2. */
 export function isFatal(error: unknown): boolean {

@@ -8,6 +8,7 @@ import { Transform } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';
 import type { RejectedRow } from '../db/rejects.js';
+import { BulkFileError } from '../errors.js';
 import { copyPrefixes, registerFile } from '../registers/index.js';
 import { EntryBatcher } from './batcher.js';
 import type { EntryKind } from './row.js';
@@ -44,6 +45,9 @@ export interface ParseOptions {
   latestDay: string;
   /** The import writing the batches (recommendation rows carry it). */
   importId: number;
+  /** Parse only entries i with i mod shards = shard (several workers share a file). */
+  shard?: number;
+  shards?: number;
 }
 
 export async function* parseBulkFile(path: string, options: ParseOptions): AsyncGenerator<ParsedBatch> {
@@ -52,10 +56,11 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
   const source = await openBulkFile(path);
   const progress = { bytesRead: 0, bytesTotal: source.bytesTotal };
   try {
-    for (const entry of source.entries) {
+    for (const [i, entry] of source.entries.entries()) {
+      if (i % (options.shards ?? 1) !== (options.shard ?? 0)) continue;
       const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize);
       yield* parseEntry(entry, batcher, progress);
-      if (!batcher.hasHeader) throw new Error(`${entry.name} is empty: no header line`);
+      if (!batcher.hasHeader) throw new BulkFileError(`${entry.name} is empty: no header line`);
     }
   } finally {
     source.close();

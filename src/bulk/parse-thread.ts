@@ -4,6 +4,7 @@
  * is stopped when the loop ends early (an error or a shutdown).
  */
 import { Worker } from 'node:worker_threads';
+import { BulkFileError } from '../errors.js';
 import type { ParsedBatch, ParseOptions } from './batches.js';
 
 export interface WorkerData {
@@ -16,7 +17,7 @@ export interface WorkerData {
 export type WorkerMessage =
   | { type: 'batch'; batch: ParsedBatch }
   | { type: 'end' }
-  | { type: 'error'; name: string; message: string };
+  | { type: 'error'; name: string; message: string; code?: string };
 
 /** The compiled worker beside this file; from sources (tests, scripts), through tsx's loader. */
 function startWorker(data: WorkerData): Worker {
@@ -26,29 +27,50 @@ function startWorker(data: WorkerData): Worker {
   return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData: data });
 }
 
-/** `window`: batches parsed ahead of the one being written; one keeps the database busy (BENCHMARKS.md). */
-export async function* parseOffThread(path: string, options: ParseOptions, window = 1): AsyncGenerator<ParsedBatch> {
-  const worker = startWorker({ path, options, window });
-  const inbox: WorkerMessage[] = [];
+/**
+ * `workers` parse the file's entries between them (entry i goes to worker i mod n), each at most
+ * `window` batches ahead of what this thread has taken from it: parsing the file's wide rows costs
+ * more than the database's COPY, so two workers keep it busy (BENCHMARKS.md). Batches arrive in
+ * whatever order the workers finish them; each names its entry and kind, and none depends on
+ * another's order.
+ */
+export async function* parseOffThread(path: string, options: ParseOptions, workers = 2, window = 1): AsyncGenerator<ParsedBatch> {
+  const started = Array.from({ length: Math.max(1, workers) }, (_, shard, all = Math.max(1, workers)) =>
+    startWorker({ path, options: { ...options, shard, shards: all }, window }),
+  );
+  const inbox: Array<{ from: number; message: WorkerMessage }> = [];
   let wake: (() => void) | null = null;
-  const deliver = (message: WorkerMessage) => {
-    inbox.push(message);
+  const deliver = (from: number, message: WorkerMessage) => {
+    inbox.push({ from, message });
     wake?.();
   };
-  worker.on('message', deliver);
-  worker.on('error', (error) => deliver({ type: 'error', name: error.name, message: error.message }));
-  worker.on('exit', (code) => deliver({ type: 'error', name: 'Error', message: `the bulk parser stopped unexpectedly (exit ${code})` }));
+  started.forEach((worker, i) => {
+    worker.on('message', (m: WorkerMessage) => deliver(i, m));
+    worker.on('error', (error) => deliver(i, { type: 'error', name: error.name, message: error.message }));
+    worker.on('exit', (code) => deliver(i, { type: 'error', name: 'Error', message: `the bulk parser stopped unexpectedly (exit ${code})` }));
+  });
+  // Each worker counts the bytes of its own entries; progress is their sum.
+  const bytes = started.map(() => 0);
+  let running = started.length;
   try {
-    for (;;) {
+    while (running > 0) {
       while (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
-      const message = inbox.shift()!;
-      if (message.type === 'end') return;
-      if (message.type === 'error') throw Object.assign(new Error(message.message), { name: message.name });
-      yield message.batch;
-      worker.postMessage('more');
+      const { from, message } = inbox.shift()!;
+      if (message.type === 'end') {
+        running -= 1;
+        started[from]!.removeAllListeners();
+        continue;
+      }
+      if (message.type === 'error') {
+        // The worker's error, rebuilt on this side of the thread boundary with its name and code.
+        throw message.code === 'BULK_FILE_INVALID' ? new BulkFileError(message.message) : Object.assign(new Error(message.message), { name: message.name });
+      }
+      bytes[from] = message.batch.bytesRead;
+      yield { ...message.batch, bytesRead: bytes.reduce((a, b) => a + b, 0) };
+      started[from]!.postMessage('more');
     }
   } finally {
-    worker.removeAllListeners();
-    await worker.terminate();
+    for (const worker of started) worker.removeAllListeners();
+    await Promise.all(started.map((worker) => worker.terminate()));
   }
 }

@@ -26,6 +26,6 @@ try {
   }
   post({ type: 'end' });
 } catch (error) {
-  const e = error as Error;
-  post({ type: 'error', name: e.name, message: e.message });
+  const e = error as Error & { code?: string };
+  post({ type: 'error', name: e.name, message: e.message, ...(typeof e.code === 'string' ? { code: e.code } : {}) });
 }

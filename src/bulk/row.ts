@@ -8,6 +8,7 @@
  * `bulk_extra` under its name.
  */
 import { copyField } from '../db/copy-text.js';
+import { BulkFileError } from '../errors.js';
 import type { Field, RecommendationField } from '../registers/field.js';
 import { parseDay, parseValue, UNREADABLE } from '../registers/values.js';
 
@@ -40,7 +41,7 @@ export function readHeader(kind: EntryKind, fields: readonly string[], declared:
   const required = kind === 'certificates' ? ['certificate_number', 'lodgement_date'] : ['certificate_number', 'improvement_item'];
   const missing = required.filter((name) => !first.has(name));
   if (missing.length > 0) {
-    throw new Error(`${entry}: the header has no ${missing.join(', ')} column; is this the register's bulk file? (header starts: ${names.slice(0, 5).join(', ')})`);
+    throw new BulkFileError(`${entry}: the header has no ${missing.join(', ')} column; is this the register's bulk file? (header starts: ${names.slice(0, 5).join(', ')})`);
   }
   const known = new Set(declared.map((f) => f.file));
   const unknown = [...first].filter(([name]) => !known.has(name)).map(([name, i]): [number, string] => [i, name]);
@@ -62,10 +63,11 @@ function common(fields: readonly string[], header: BulkHeader, numberAt: number)
   if (fields.length !== header.width) return { reason: `row has ${fields.length} fields, the header ${header.width}` };
   const number = (fields[numberAt] ?? '').trim();
   if (!CERTIFICATE_NUMBER.test(number)) return { reason: `certificate_number is not NNNN-NNNN-NNNN-NNNN-NNNN: ${JSON.stringify(number)}` };
-  // PostgreSQL text cannot hold NUL.
-  if (fields.some((f) => f.includes('\u0000'))) return { reason: 'row contains a NUL character' };
   return { number };
 }
+
+// PostgreSQL text cannot hold NUL: checked once on the finished record, not field by field.
+const NUL_REJECT = { ok: false, reason: 'row contains a NUL character', day: null } as const;
 
 /**
  * A certificates record → `prefix` + the declared columns in order + `bulk_extra`, as one COPY text
@@ -97,16 +99,22 @@ export function parseCertificateRecord(
     }
     const raw = fields[at]!;
     const field = declared[i]!;
+    if (field.type === 'text') {
+      out[i] = raw === '' ? '\\N' : copyField(raw);
+      continue;
+    }
     const value = parseValue(field.type, raw);
     if (value === UNREADABLE) {
       extra.push([field.file, raw]);
       out[i] = '\\N';
-    } else out[i] = copyField(value);
+    } else out[i] = value === null ? '\\N' : value; // typed values hold no character COPY escapes
   }
   for (const [at, name] of header.unknown) if (fields[at] !== '') extra.push([name, fields[at]!]);
   for (const [at, name, firstAt] of header.repeated) if (fields[at] !== fields[firstAt]) extra.push([`${name}__${at}`, fields[at]!]);
   out[declared.length] = copyField(extraJson(extra));
-  return { ok: true, key: checked.number, day, copy: `${prefix}${out.join('\t')}\n`, extra: extra.length > 0 };
+  const copy = `${prefix}${out.join('\t')}\n`;
+  if (copy.includes('\u0000')) return { ...NUL_REJECT, day };
+  return { ok: true, key: checked.number, day, copy, extra: extra.length > 0 };
 }
 
 /** A recommendations record → `prefix` + the declared columns, as one COPY text record. */
@@ -126,5 +134,7 @@ export function parseRecommendationRecord(fields: readonly string[], header: Bul
     if (field.column === 'item') item = value;
     out[i] = copyField(value);
   }
-  return { ok: true, key: `${checked.number}#${item}`, day: null, copy: `${prefix}${out.join('\t')}\n`, extra: false };
+  const copy = `${prefix}${out.join('\t')}\n`;
+  if (copy.includes('\u0000')) return NUL_REJECT;
+  return { ok: true, key: `${checked.number}#${item}`, day: null, copy, extra: false };
 }

@@ -10,6 +10,7 @@ import { basename } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
+import { BulkFileError } from '../errors.js';
 import type { EntryKind } from './row.js';
 
 export async function sha256File(path: string): Promise<string> {
@@ -78,7 +79,7 @@ export async function openBulkFile(path: string): Promise<BulkSource> {
   });
   if (found.length === 0) {
     zip.close();
-    throw new Error(`${path} holds no .csv file: is it the register's bulk ZIP?`);
+    throw new BulkFileError(`${path} holds no .csv file: is it the register's bulk ZIP?`);
   }
   const order = (k: EntryKind) => (k === 'certificates' ? 0 : 1);
   found.sort((a, b) => order(a.kind) - order(b.kind) || a.entry.fileName.localeCompare(b.entry.fileName));

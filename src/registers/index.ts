@@ -3,6 +3,7 @@
  * the same column lists feed the parser (`bulk/row.ts`), the COPY and the merge (`db/bulk.ts`).
  */
 import { DOMESTIC_FIELDS, DOMESTIC_RECOMMENDATION_FIELDS } from './domestic.js';
+import { BulkFileError } from '../errors.js';
 import type { Field, RecommendationField } from './field.js';
 
 export interface RegisterFile {
@@ -17,7 +18,7 @@ const FILES: Readonly<Record<string, Omit<RegisterFile, 'register'>>> = {
 
 export function registerFile(register: string): RegisterFile {
   const file = FILES[register];
-  if (!file) throw new Error(`the ${register} register's bulk file is not supported yet (only: ${Object.keys(FILES).join(', ')})`);
+  if (!file) throw new BulkFileError(`the ${register} register's bulk file is not supported yet (only: ${Object.keys(FILES).join(', ')})`);
   return { register, ...file };
 }
 

@@ -25,7 +25,10 @@ export const SENTINELS: readonly string[] = ['INVALID!', 'NO DATA!', 'N/A', 'NOT
 const SENTINEL_SET = new Set(SENTINELS);
 
 export function isSentinel(value: string): boolean {
-  return value.length <= 12 && SENTINEL_SET.has(value.trim().toUpperCase());
+  // Every sentinel starts with a letter (after blanks): most values, numbers and dates, stop here.
+  const c = value.charCodeAt(0) | 0x20;
+  if (value.length > 16 || ((c < 0x61 || c > 0x7a) && c !== 0x20)) return false;
+  return SENTINEL_SET.has(value.trim().toUpperCase());
 }
 
 const INTEGER = /^[+-]?\d{1,10}$/;
@@ -81,15 +84,16 @@ export function parseValue(type: ValueType, raw: string): Parsed | typeof UNREAD
   const v = raw.trim();
   if (v === '') return null;
   switch (type) {
+    // Numbers go to COPY as written once checked (PostgreSQL reads these forms the same way).
     case 'integer': {
       if (!INTEGER.test(v)) return UNREADABLE;
       const n = Number(v);
-      return n > 2147483647 || n < -2147483648 ? UNREADABLE : String(n);
+      return n > 2147483647 || n < -2147483648 ? UNREADABLE : v;
     }
     case 'real': {
       if (!REAL.test(v)) return UNREADABLE;
       const n = Number(v);
-      return Number.isFinite(n) && Math.abs(n) < 3.4e38 ? String(n) : UNREADABLE;
+      return Number.isFinite(n) && Math.abs(n) < 3.4e38 ? v : UNREADABLE;
     }
     case 'date':
       return parseDay(v) ?? UNREADABLE;

@@ -77,7 +77,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   program
     .command('import-bulk')
     .description('download the latest monthly bulk file and import it (or import --file PATH), then hand its days to the checkpoint')
-    .option('--file <path>', 'import this ZIP (or the CSV inside it) instead of downloading')
+    .option('--file <path>', 'import this ZIP (or a CSV of certificates) instead of downloading')
     .option('--force', 'import even if this exact file was imported before', false)
     .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
     .action((opts: { file?: string; force: boolean; metrics: boolean }) =>

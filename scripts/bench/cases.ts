@@ -8,16 +8,27 @@
  *                upsert needs (it is how a row is found again)
  *   copy-search-indexed  the same into a table that also has the certificates' key and indexes, which
  *                any write that keeps the mirror queryable must maintain
- *   copy-bulk    the ceiling for the bulk import: COPY of the same file rows (typed columns and the
- *                whole row as jsonb) into an empty table with the certificates' columns
+ *   copy-bulk    the ceiling for the bulk import: plain COPY (FORMAT csv, HEADER) of the ZIP's own
+ *                certificates entries, read into memory before the clock starts, into an empty table
+ *                of as many text columns (93) with the primary key on certificate_number
  *   sync         the real backfill (walker, queue, reconciliation, writer) against the fake API
- *   bulk         the real bulk import of a ZIP in the real format
+ *   bulk         the real bulk import of a ZIP in the real export layout (certificates and
+ *                recommendations), timed whole; then the disk the two tables take
+ *   parse        the bulk import's parsing stage alone, no database: what its worker thread does
+ *                (ZIP → CSV → typed COPY batches), on this thread
  *   idle         opens the database and does nothing: the footprint of the process and, with PGlite,
  *                of the database engine inside it
  */
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { pino } from 'pino';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { createApiClient } from '../../src/api/index.js';
 import { parseBulkFile } from '../../src/bulk/batches.js';
 import { BULK_BATCH, importBulkFile } from '../../src/bulk/import.js';
+import { openBulkFile } from '../../src/bulk/source.js';
 import { loadConfig } from '../../src/config/load.js';
 import { copyRecord } from '../../src/db/copy-text.js';
 import { CERTIFICATE_COLUMNS, certificateValues } from '../../src/db/certificates.js';
@@ -26,7 +37,7 @@ import { FAKE_TOKEN } from '../../test/fake-api/index.js';
 import type { Db } from '../../src/db/client.js';
 import { FIRST_DAY, days, lastDay, openPrepared, silent, type Size } from './data.js';
 
-export type CaseName = 'idle' | 'copy-search' | 'copy-search-keyed' | 'copy-search-indexed' | 'copy-bulk' | 'sync' | 'bulk';
+export type CaseName = 'idle' | 'copy-search' | 'copy-search-keyed' | 'copy-search-indexed' | 'copy-bulk' | 'sync' | 'bulk' | 'parse';
 
 export interface CaseSpec {
   name: CaseName;
@@ -40,10 +51,28 @@ export interface CaseSpec {
 }
 
 export interface Sample {
+  /** Rows written: for the bulk cases, certificates (the recommendations are counted apart). */
   rows: number;
   seconds: number;
   requests?: number;
   maxRssMb: number;
+  /** bulk: recommendation rows imported. */
+  recommendations?: number;
+  /** bulk, copy-bulk: bytes on disk after the case (`pg_total_relation_size` and its parts). */
+  disk?: Disk;
+  /** bulk: seconds until the last certificates batch was stored, and from there to the end (parse: parsed). */
+  phases?: { certificates: number; recommendations: number };
+}
+
+export interface Disk {
+  /** The certificates table (copy-bulk: its own table): table, indexes and TOAST. */
+  total: number;
+  /** Of which: the table's own pages (with its TOAST), and its indexes by name. */
+  table: number;
+  toast: number;
+  indexes: Record<string, number>;
+  /** bulk: the recommendations table, all included. */
+  recommendations?: number;
 }
 
 const SEARCH_COLUMNS = CERTIFICATE_COLUMNS.map(([column]) => column);
@@ -62,25 +91,115 @@ const SEARCH_CEILING_KEYS = { 'copy-search': 'none', 'copy-search-keyed': 'key',
 
 /** COPY of pre-built text batches into a table like `certificates`; only the COPYs are timed. */
 async function copyCeiling(db: Db, columns: readonly string[], batches: ReadonlyArray<string | Uint8Array>, rows: number, keys: Keys = 'none'): Promise<Sample> {
-  // `ordinal`: the staged bulk rows carry their position in the file.
-  await db.query(`CREATE TABLE bench_copy (ordinal int, ${TABLE[keys]})`);
+  await db.query(`CREATE TABLE bench_copy (${TABLE[keys]})`);
   const started = performance.now();
   for (const batch of batches) await db.copyText('bench_copy', columns, batch);
   return { rows, seconds: (performance.now() - started) / 1000, maxRssMb: maxRssMb() };
 }
 
-/** The file's rows as the import stages them (the same COPY text), parsed before the clock starts. */
-async function stagedBulkBatches(zip: string): Promise<{ batches: Uint8Array[]; rows: number }> {
-  const batches: Uint8Array[] = [];
-  let rows = 0;
-  for await (const batch of parseBulkFile(zip, BULK_BATCH)) {
-    batches.push(batch.copy);
-    rows += batch.rows;
+/** Bytes on disk of `table`: all of it, its own pages (TOAST included) and each index. */
+async function diskOf(db: Db, table: string): Promise<Omit<Disk, 'recommendations'>> {
+  const [sizes] = await db.query<{ total: number; table: number; toast: number }>(
+    `SELECT pg_total_relation_size(c.oid)::float8 AS total, pg_table_size(c.oid)::float8 AS table,
+       coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::float8 AS toast
+     FROM pg_class c WHERE c.oid = $1::regclass`,
+    [table],
+  );
+  const indexes = await db.query<{ name: string; bytes: number }>(
+    `SELECT i.indexrelid::regclass::text AS name, pg_relation_size(i.indexrelid)::float8 AS bytes FROM pg_index i WHERE i.indrelid = $1::regclass ORDER BY 1`,
+    [table],
+  );
+  return { ...sizes!, indexes: Object.fromEntries(indexes.map((i) => [i.name, i.bytes])) };
+}
+
+/** The ZIP's certificates entries, whole, as bytes (read before any clock starts), and their header. */
+async function certificateEntries(zip: string): Promise<{ entries: Buffer[]; header: string[] }> {
+  const source = await openBulkFile(zip);
+  const entries: Buffer[] = [];
+  try {
+    for (const entry of source.entries.filter((e) => e.kind === 'certificates')) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await entry.open()) chunks.push(chunk as Buffer);
+      entries.push(Buffer.concat(chunks));
+    }
+  } finally {
+    source.close();
   }
-  return { batches, rows };
+  const first = entries[0]!;
+  // Spark quotes no header name (they are plain lower-case words).
+  const header = first.subarray(0, first.indexOf(10)).toString('utf8').split(',');
+  return { entries, header };
+}
+
+/**
+ * The bulk import's ceiling: `COPY … (FORMAT csv, HEADER true)` of the file's own certificates
+ * entries, one COPY per entry, into a table of as many text columns with the primary key on
+ * certificate_number. Only the COPYs are timed. The COPY is the case's own (pg-copy-streams on one
+ * connection, or PGlite's /dev/blob), since the tool's copyText speaks the text format only.
+ */
+async function copyBulkCeiling(env: Record<string, string>, zip: string): Promise<Sample> {
+  const { entries, header } = await certificateEntries(zip);
+  const columns = header.map((name) => `"${name}" text${name === 'certificate_number' ? ' PRIMARY KEY' : ''}`);
+  const create = `CREATE TABLE bench_copy (${columns.join(', ')})`;
+  const copy = `COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)`;
+  let seconds: number;
+  let rows: number;
+  let disk: Omit<Disk, 'recommendations'>;
+  if (env.DATABASE_URL) {
+    const client = new pg.Client({ connectionString: env.DATABASE_URL });
+    await client.connect();
+    try {
+      await client.query(create);
+      const started = performance.now();
+      for (const entry of entries) await pipeline(Readable.from([entry]), client.query(copyFrom(copy)));
+      seconds = (performance.now() - started) / 1000;
+      rows = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM bench_copy')).rows[0]!.n);
+    } finally {
+      await client.end();
+    }
+  } else {
+    const db = await PGlite.create({ dataDir: env.EPC_DATA_DIR! });
+    try {
+      await db.query(create);
+      const started = performance.now();
+      for (const entry of entries) await db.query(copy.replace('STDIN', "'/dev/blob'"), [], { blob: new Blob([entry as Uint8Array<ArrayBuffer>]) });
+      seconds = (performance.now() - started) / 1000;
+      rows = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM bench_copy')).rows[0]!.n;
+    } finally {
+      await db.close();
+    }
+  }
+  const db = await openPrepared(env);
+  try {
+    disk = await diskOf(db, 'bench_copy');
+  } finally {
+    await db.close();
+  }
+  return { rows, seconds, maxRssMb: maxRssMb(), disk };
+}
+
+/** The parsing stage alone (as the worker runs it, with the import's batch size); nothing is stored. */
+async function parseOnly(zip: string): Promise<Sample> {
+  let rows = 0;
+  let recommendations = 0;
+  let certificatesDone = 0;
+  const started = performance.now();
+  for await (const batch of parseBulkFile(zip, { register: 'domestic', batchSize: BULK_BATCH, latestDay: '2099-12-31', importId: 1 })) {
+    if (batch.kind === 'certificates') {
+      rows += batch.rows;
+      certificatesDone = performance.now();
+    } else recommendations += batch.rows;
+  }
+  const ended = performance.now();
+  return {
+    rows, recommendations, seconds: (ended - started) / 1000, maxRssMb: maxRssMb(),
+    phases: { certificates: (certificatesDone - started) / 1000, recommendations: (ended - certificatesDone) / 1000 },
+  };
 }
 
 export async function runCase(spec: CaseSpec): Promise<Sample> {
+  if (spec.name === 'copy-bulk') return copyBulkCeiling(spec.env, spec.zip!);
+  if (spec.name === 'parse') return parseOnly(spec.zip!);
   const db = await openPrepared(spec.env);
   try {
     switch (spec.name) {
@@ -98,10 +217,6 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
         }
         return await copyCeiling(db, SEARCH_COLUMNS, batches, rows, SEARCH_CEILING_KEYS[spec.name]);
       }
-      case 'copy-bulk': {
-        const { batches, rows } = await stagedBulkBatches(spec.zip!);
-        return await copyCeiling(db, ['ordinal', ...SEARCH_COLUMNS, 'bulk_row'], batches, rows);
-      }
       case 'sync': {
         const config = loadConfig(
           { EPC_API_TOKEN: FAKE_TOKEN, EPC_API_BASE_URL: spec.url!, EPC_REQUESTS_PER_SECOND: '1000', FETCH_DOCUMENTS: 'false', METRICS_PORT: '0', ...spec.env },
@@ -118,11 +233,26 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
       }
       case 'bulk': {
         const config = loadConfig({ METRICS_PORT: '0', ...spec.env }, { requireToken: false });
+        // The import's per-batch debug line says when the last certificates batch was stored: the split
+        // between the certificates entries and the recommendations entries (which follow them).
+        let certificatesDone = 0;
+        const logger = pino({ level: 'debug' }, {
+          write(line: string) {
+            if (line.includes('"bulk batch stored"') && line.includes('"entry":"certificates')) certificatesDone = performance.now();
+          },
+        });
         const started = performance.now();
-        const report = await importBulkFile({ db, config, logger: silent }, spec.zip!, { force: false });
-        const seconds = (performance.now() - started) / 1000;
+        const report = await importBulkFile({ db, config, logger }, spec.zip!, { force: false });
+        const ended = performance.now();
+        const seconds = (ended - started) / 1000;
+        const phases = { certificates: (certificatesDone - started) / 1000, recommendations: (ended - certificatesDone) / 1000 };
         if (report.outcome !== 'succeeded') throw new Error(`the bulk case ended ${report.outcome}`);
-        return { rows: report.rowsImported, seconds, maxRssMb: maxRssMb() };
+        if (report.rowsRejected > 0 || report.recommendationsRejected > 0) {
+          throw new Error(`the bulk case rejected ${report.rowsRejected} certificates and ${report.recommendationsRejected} recommendations`);
+        }
+        const [recommendations] = await db.query<{ bytes: number }>(`SELECT pg_total_relation_size('recommendations')::float8 AS bytes`);
+        const disk = { ...(await diskOf(db, 'certificates')), recommendations: recommendations!.bytes };
+        return { rows: report.rowsImported, seconds, maxRssMb: maxRssMb(), recommendations: report.recommendationsImported, disk, phases };
       }
     }
   } finally {

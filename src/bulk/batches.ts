@@ -75,12 +75,30 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
  */
 async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { bytesRead: number; bytesTotal: number | null }): AsyncGenerator<ParsedBatch> {
   // Bytes counted for progress, and decoded here so a character split between two chunks stays whole.
+  // Papa queues every chunk its input emits and pausing its parser does not stop that input, so the
+  // backpressure is here: a chunk is not acknowledged (and the ZIP entry not read further) while two
+  // are waiting to be parsed. Memory stays flat however far the database lags.
   const utf8 = new StringDecoder('utf8');
+  let waiting = 0;
+  let held: (() => void) | null = null;
+  const parsedOne = () => {
+    waiting = Math.max(0, waiting - 1);
+    if (held && waiting < 2) {
+      const release = held;
+      held = null;
+      release();
+    }
+  };
   const decode = new Transform({
     readableObjectMode: true,
     transform(chunk: Buffer, _encoding, done) {
       progress.bytesRead += chunk.length;
-      done(null, utf8.write(chunk));
+      const text = utf8.write(chunk);
+      if (text === '') return done();
+      waiting += 1;
+      this.push(text);
+      if (waiting < 2) done();
+      else held = () => done();
     },
     flush(done) {
       done(null, utf8.end());
@@ -111,6 +129,7 @@ async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { b
     skipEmptyLines: true,
     chunk(results: Papa.ParseResult<string[]>, p: Papa.Parser) {
       parser = p;
+      parsedOne();
       try {
         const broken = new Set(results.errors.map((e) => e.row));
         results.data.forEach((record, i) => {

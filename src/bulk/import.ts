@@ -24,10 +24,11 @@ import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
 
 /**
- * Records per batch. A batch of 5,000 typed certificate rows is ~3 MB of COPY text: the import's peak
- * RSS stays well under 300 MB (one batch parsed ahead, one being written) (BENCHMARKS.md).
+ * Records per batch: 2,500 typed certificate rows are ~2.5 MB of COPY text. With two parse workers
+ * each one batch ahead and one batch being written, the import's peak RSS stays under 300 MB
+ * against a server whatever the file size (BENCHMARKS.md).
  */
-export const BULK_BATCH = 5000;
+export const BULK_BATCH = 2500;
 
 export interface ImportDeps {
   db: Db;

@@ -22,9 +22,12 @@ export type WorkerMessage =
 /** The compiled worker beside this file; from sources (tests, scripts), through tsx's loader. */
 function startWorker(data: WorkerData): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', here), { workerData: data });
+  // A worker's heap holds a batch or two; left unbounded, V8 lets it grow long before collecting,
+  // and two workers' heaps would take the import past its memory ceiling.
+  const resourceLimits = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 };
+  if (!here.endsWith('.ts')) return new Worker(new URL('./parse-worker.js', here), { workerData: data, resourceLimits });
   const entry = JSON.stringify(new URL('./parse-worker.ts', here).href);
-  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData: data });
+  return new Worker(`import('tsx/esm/api').then(({ register }) => { register(); return import(${entry}); })`, { eval: true, workerData: data, resourceLimits });
 }
 
 /**

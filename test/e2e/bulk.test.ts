@@ -22,7 +22,7 @@ import { parseScrape, valueOf } from '../ops/support.js';
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T12:00:00Z`);
 const SENTINEL = new Set(['INVALID!', 'NO DATA!', 'N/A', 'Not recorded']);
-const number = (v: string | null) => (v === null || SENTINEL.has(v) ? null : Number(v));
+const number = (v: string | null | undefined) => (v === undefined || v === null || SENTINEL.has(v) ? null : Number(v));
 
 /** A line of the export's shape with `over` by column name. */
 function exportLine(over: Record<string, string>): string {

@@ -138,7 +138,7 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
     await database.drop();
   });
 
-  it('runs as a role with only the documented grants, which cannot delete anything', async () => {
+  it('runs as a role with only the documented grants, which can delete nothing but replaced recommendations', async () => {
     (await database.open()).close(); // migrations applied by the owner
     const role = `epc_runtime_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: database.url });
@@ -151,14 +151,17 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
     await admin.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await admin.query(`GRANT SELECT ON drizzle.__drizzle_migrations TO ${role}`);
     await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
+    await admin.query(`GRANT DELETE ON recommendations TO ${role}`);
     try {
       const url = new URL(database.url!);
       url.username = role;
-      const result = await runCli(['backfill', '--from', '2026-06-01', '--to', '2026-06-01'], { ...fakeEnv(api, database), DATABASE_URL: url.toString() });
+      // Documents on: storing them replaces each certificate's recommendations.
+      const result = await runCli(['backfill', '--from', '2026-06-01', '--to', '2026-06-01'], { ...fakeEnv(api, database), FETCH_DOCUMENTS: 'true', DATABASE_URL: url.toString() });
       expect(result.code, result.stderr).toBe(0);
       const asRole = new pg.Client({ connectionString: url.toString() });
       await asRole.connect();
       expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates`)).rows).toEqual([{ n: 50 }]);
+      expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'api'`)).rows[0].n).toBeGreaterThan(0);
       await expect(asRole.query(`DELETE FROM certificates`)).rejects.toThrow(/permission denied/);
       await asRole.end();
     } finally {

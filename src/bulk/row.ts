@@ -23,6 +23,8 @@ export interface BulkHeader {
   /** Repeated names (the older files repeat a few): position, name, position of the first. */
   repeated: Array<[number, string, number]>;
   width: number;
+  /** Position of the lodgement day (certificates) in the record, -1 for recommendations. */
+  dayAt: number;
 }
 
 const CERTIFICATE_NUMBER = /^\d{4}-\d{4}-\d{4}-\d{4}-\d{4}$/;
@@ -45,7 +47,8 @@ export function readHeader(kind: EntryKind, fields: readonly string[], declared:
   }
   const known = new Set(declared.map((f) => f.file));
   const unknown = [...first].filter(([name]) => !known.has(name)).map(([name, i]): [number, string] => [i, name]);
-  return { kind, at, unknown, repeated, width: names.length };
+  const day = declared.findIndex((f) => f.column === 'registration_date');
+  return { kind, at, unknown, repeated, width: names.length, dayAt: day < 0 ? -1 : at[day]! };
 }
 
 export type ParsedRecord =
@@ -81,8 +84,7 @@ export function parseCertificateRecord(
   prefix: string,
   latestDay: string,
 ): ParsedRecord {
-  const dayAt = header.at[declared.findIndex((f) => f.column === 'registration_date')]!;
-  const rawDay = fields[dayAt] ?? '';
+  const rawDay = fields[header.dayAt] ?? '';
   const day = parseDay(rawDay);
   const checked = common(fields, header, header.at[0]!);
   if ('reason' in checked) return { ok: false, reason: checked.reason, day };

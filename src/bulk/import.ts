@@ -111,6 +111,11 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
         log.warn({ entry: batch.entry, columns: batch.newColumns }, 'the file has columns this release does not know: their values are kept in certificates.bulk_extra');
       }
       const stored = await db.transaction(async (tx) => {
+        // A batch's commit need not wait for the disk (~15% faster on a server): a crash loses whole
+        // batches only, the import is then closed as interrupted and run again, and the hand-over's
+        // own (synchronous) commit flushes every batch's WAL before it, so the checkpoint never runs
+        // ahead of the rows.
+        await tx.query(`SET LOCAL synchronous_commit = off`);
         await insertRejects(tx, register, runId, batch.rejects);
         if (batch.rows === 0) return { inserted: 0, updated: 0, path: 'copy' as const };
         return batch.kind === 'certificates'

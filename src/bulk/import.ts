@@ -119,7 +119,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
         await insertRejects(tx, register, runId, batch.rejects);
         if (batch.rows === 0) return { inserted: 0, updated: 0, path: 'copy' as const };
         return batch.kind === 'certificates'
-          ? storeCertificateBatch(tx, file, batch.copy, batch.rows)
+          ? storeCertificateBatch(tx, file, importId, batch.copy, batch.rows)
           : storeRecommendationBatch(tx, file, importId, batch.copy, batch.rows);
       });
       deps.metrics?.rejects(batch.rejects.length, 'bulk');

@@ -66,10 +66,10 @@ const stages = new Map<string, ReturnType<typeof certificateStage>>();
 
 /**
  * Stores one batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by
- * certificate number). Must run inside a transaction (the savepoint, and the stage that empties at
- * commit).
+ * certificate number) for import `importId`. Must run inside a transaction (the savepoint, and the
+ * stage that empties at commit).
  */
-export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
   const columns = certificateCopyColumns(file);
   if (await copyIfNew(tx, 'certificates', columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
   let stage = stages.get(file.register);
@@ -77,6 +77,13 @@ export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, c
   await tx.query(stage.create);
   await tx.copyText('bulk_stage', columns, copy);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
+  // A certificate the file brings again replaces its recommendations whole, even when the file now
+  // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
+  await tx.query(
+    `DELETE FROM recommendations r USING bulk_stage s
+     WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
+    [importId],
+  );
   await tx.query('TRUNCATE bulk_stage');
   return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }

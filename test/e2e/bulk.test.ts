@@ -12,7 +12,7 @@ import { daysBetween, eachDay } from '../../src/days.js';
 import { formatStatus, readStatus } from '../../src/ops/status.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { backfill, syncOnce } from '../../src/sync/commands.js';
-import { BULK_COLUMNS, bulkCsv, bulkRecommendations, bulkRecord, generateDay, sparkCsvLine, startFakeApi, type FakeApi } from '../fake-api/index.js';
+import { BULK_COLUMNS, bulkCsv, bulkRecommendations, bulkRecord, generateDay, sparkCsvLine, startFakeApi, zipOf, type FakeApi } from '../fake-api/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
@@ -189,6 +189,25 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     expect(status.lastBulkImport).toMatchObject({ status: 'succeeded', rowsImported: 1200, newColumns: ['heat_pump_flag'] });
     expect(formatStatus(status)).toMatch(/columns this release does not know: heat_pump_flag/);
     expect(h.logs.join('\n')).toMatch(/"columns":\["heat_pump_flag"\].*this release does not know/);
+  });
+
+  it('replaces a certificate\'s recommendations whole when a later file brings it again, even with none', async () => {
+    await api.publishBulkFile();
+    expect((await importFile((await download()).path)).outcome).toBe('succeeded');
+    const again = api.store.rowsForDay('2026-10-02');
+    const other = api.store.rowsForDay('2026-10-04');
+    const bulkRecs = (rows: readonly { certificateNumber: string }[]) =>
+      h.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM recommendations WHERE source = 'bulk' AND certificate_number = ANY($1)`, [rows.map((r) => r.certificateNumber)]);
+    expect((await bulkRecs(again))[0]!.n).toBeGreaterThan(0);
+    const before = (await bulkRecs(other))[0]!.n;
+
+    // A later file with 2026-10-02's certificates and no recommendations for them.
+    const csv = [BULK_COLUMNS.join(','), ...again.map((r) => exportLine(bulkRecord(r) as Record<string, string>))].join('\n') + '\n';
+    const path = join(dir, 'later.zip');
+    writeFileSync(path, await zipOf('certificates-2026.csv', csv));
+    expect(await importFile(path)).toMatchObject({ outcome: 'succeeded', rowsImported: again.length, recommendationsImported: 0 });
+    expect(await bulkRecs(again)).toEqual([{ n: 0 }]);
+    expect(await bulkRecs(other)).toEqual([{ n: before }]);
   });
 
   it('asks for a fresh link when one has expired, resumes a cut download, and never leaves a half file as the real one', async () => {

@@ -21,7 +21,6 @@
  */
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { pino } from 'pino';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
@@ -60,8 +59,6 @@ export interface Sample {
   recommendations?: number;
   /** bulk, copy-bulk: bytes on disk after the case (`pg_total_relation_size` and its parts). */
   disk?: Disk;
-  /** bulk: seconds until the last certificates batch was stored, and from there to the end (parse: parsed). */
-  phases?: { certificates: number; recommendations: number };
 }
 
 export interface Disk {
@@ -182,19 +179,12 @@ async function copyBulkCeiling(env: Record<string, string>, zip: string): Promis
 async function parseOnly(zip: string): Promise<Sample> {
   let rows = 0;
   let recommendations = 0;
-  let certificatesDone = 0;
   const started = performance.now();
   for await (const batch of parseBulkFile(zip, { register: 'domestic', batchSize: BULK_BATCH, latestDay: '2099-12-31', importId: 1 })) {
-    if (batch.kind === 'certificates') {
-      rows += batch.rows;
-      certificatesDone = performance.now();
-    } else recommendations += batch.rows;
+    if (batch.kind === 'certificates') rows += batch.rows;
+    else recommendations += batch.rows;
   }
-  const ended = performance.now();
-  return {
-    rows, recommendations, seconds: (ended - started) / 1000, maxRssMb: maxRssMb(),
-    phases: { certificates: (certificatesDone - started) / 1000, recommendations: (ended - certificatesDone) / 1000 },
-  };
+  return { rows, recommendations, seconds: (performance.now() - started) / 1000, maxRssMb: maxRssMb() };
 }
 
 export async function runCase(spec: CaseSpec): Promise<Sample> {
@@ -233,26 +223,16 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
       }
       case 'bulk': {
         const config = loadConfig({ METRICS_PORT: '0', ...spec.env }, { requireToken: false });
-        // The import's per-batch debug line says when the last certificates batch was stored: the split
-        // between the certificates entries and the recommendations entries (which follow them).
-        let certificatesDone = 0;
-        const logger = pino({ level: 'debug' }, {
-          write(line: string) {
-            if (line.includes('"bulk batch stored"') && line.includes('"entry":"certificates')) certificatesDone = performance.now();
-          },
-        });
         const started = performance.now();
-        const report = await importBulkFile({ db, config, logger }, spec.zip!, { force: false });
-        const ended = performance.now();
-        const seconds = (ended - started) / 1000;
-        const phases = { certificates: (certificatesDone - started) / 1000, recommendations: (ended - certificatesDone) / 1000 };
+        const report = await importBulkFile({ db, config, logger: silent }, spec.zip!, { force: false });
+        const seconds = (performance.now() - started) / 1000;
         if (report.outcome !== 'succeeded') throw new Error(`the bulk case ended ${report.outcome}`);
         if (report.rowsRejected > 0 || report.recommendationsRejected > 0) {
           throw new Error(`the bulk case rejected ${report.rowsRejected} certificates and ${report.recommendationsRejected} recommendations`);
         }
         const [recommendations] = await db.query<{ bytes: number }>(`SELECT pg_total_relation_size('recommendations')::float8 AS bytes`);
         const disk = { ...(await diskOf(db, 'certificates')), recommendations: recommendations!.bytes };
-        return { rows: report.rowsImported, seconds, maxRssMb: maxRssMb(), recommendations: report.recommendationsImported, disk, phases };
+        return { rows: report.rowsImported, seconds, maxRssMb: maxRssMb(), recommendations: report.recommendationsImported, disk };
       }
     }
   } finally {

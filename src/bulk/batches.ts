@@ -131,11 +131,11 @@ async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { b
       parser = p;
       parsedOne();
       try {
-        const broken = new Set(results.errors.map((e) => e.row));
+        const broken = new Map(results.errors.map((e) => [e.row, e.message]));
         results.data.forEach((record, i) => {
-          if (broken.has(i) && batcher.hasHeader) {
-            const error = results.errors.find((e) => e.row === i)!;
-            batcher.reject(null, `unreadable CSV: ${error.message}`, Papa.unparse([record], { newline: '\n' }));
+          const error = broken.get(i);
+          if (error !== undefined && batcher.hasHeader) {
+            batcher.reject(null, `unreadable CSV: ${error}`, Papa.unparse([record], { newline: '\n' }));
           } else if (batcher.add(record)) ready.push(batcher.take(progress.bytesRead, progress.bytesTotal));
         });
       } catch (error) {
@@ -171,6 +171,5 @@ async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { b
     raw.unpipe(decode);
     raw.destroy();
   }
-  if (failure) throw failure;
   if (!batcher.empty) yield batcher.take(progress.bytesRead, progress.bytesTotal);
 }

@@ -1,9 +1,9 @@
 /**
- * Imports a bulk file: every CSV entry of the ZIP (certificates-YYYY.csv, then recommendations-YYYY.csv)
- * → csv-parse → typed COPY batches (on a worker thread, `parse-thread.ts`) → COPY straight into the
- * tables, or staging and a merge where the mirror holds some of a batch already; streaming all the
- * way, so memory stays flat whatever the file size. The worker parses the next batches while the
- * database writes this one. Every broken row goes to `rejected_rows` with its reason and raw text. At
+ * Imports a bulk file: every CSV entry of the ZIP (each year's certificates-YYYY.csv and
+ * recommendations-YYYY.csv) → Papa Parse → typed COPY batches (on two worker threads,
+ * `parse-thread.ts`) → COPY straight into the tables, or staging and a merge where the mirror holds
+ * some of a batch already; streaming all the way, so memory stays flat whatever the file size. The
+ * workers parse the next batches while the database writes this one. Every broken row goes to `rejected_rows` with its reason and raw text. At
  * the end the days the file brought are handed to the checkpoint, so the nightly sync continues from
  * the file's cut-off instead of walking the history again.
  */
@@ -103,7 +103,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let cutoffDay: string | null = null;
   let daysHandedOver = 0;
   try {
-    // The worker parses the next batches while this thread has the database write this one.
+    // The workers parse the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId })) {
       if (options.signal?.aborted) throw new Error('interrupted');
       if (batch.newColumns.length > 0) {

@@ -33,7 +33,8 @@ async function copyIfNew(tx: Queryable, table: string, columns: readonly string[
   return true;
 }
 
-function certificateStage(file: RegisterFile): { create: string; merge: string } {
+/** The staging tables and merges of a register, derived once from its declaration. */
+function stageSql(file: RegisterFile) {
   const columns = certificateCopyColumns(file);
   const typeOf = new Map(file.fields.map((f) => [f.column, sqlType(f.type)]));
   const shared = file.fields.filter((f) => f.shared && f.column !== 'certificate_number').map((f) => f.column);
@@ -59,10 +60,34 @@ function certificateStage(file: RegisterFile): { create: string; merge: string }
   RETURNING (xmax = 0) AS inserted
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`;
-  return { create, merge };
+  const recColumns = recommendationCopyColumns(file);
+  const recType = new Map(file.recommendations.map((f) => [f.column, sqlType(f.type)]));
+  const recData = file.recommendations.map((f) => f.column).filter((c) => c !== 'certificate_number' && c !== 'item');
+  const recommendations = {
+    columns: recColumns,
+    create: `CREATE TEMP TABLE IF NOT EXISTS recommendation_stage (${recColumns
+      .map((c) => `${c} ${c === 'import_id' ? 'integer' : recType.get(c) ?? 'text'}`)
+      .join(', ')}) ON COMMIT DELETE ROWS`,
+    merge: `WITH merged AS (
+  INSERT INTO recommendations AS r (${recColumns.join(', ')})
+  SELECT ${recColumns.join(', ')} FROM recommendation_stage s
+  WHERE NOT EXISTS (SELECT 1 FROM recommendations a WHERE a.certificate_number = s.certificate_number AND a.source = 'api')
+  ON CONFLICT (certificate_number, item) DO UPDATE SET
+    ${recData.map((c) => `${c} = excluded.${c}`).join(', ')}, import_id = excluded.import_id
+  WHERE r.source = 'bulk'
+  RETURNING (xmax = 0) AS inserted
+)
+SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
+  };
+  return { certificates: { columns, create, merge }, recommendations };
 }
 
-const stages = new Map<string, ReturnType<typeof certificateStage>>();
+const stages = new Map<string, ReturnType<typeof stageSql>>();
+function stagesFor(file: RegisterFile): ReturnType<typeof stageSql> {
+  let stage = stages.get(file.register);
+  if (!stage) stages.set(file.register, (stage = stageSql(file)));
+  return stage;
+}
 
 /**
  * Stores one batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by
@@ -70,12 +95,10 @@ const stages = new Map<string, ReturnType<typeof certificateStage>>();
  * stage that empties at commit).
  */
 export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  const columns = certificateCopyColumns(file);
-  if (await copyIfNew(tx, 'certificates', columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
-  let stage = stages.get(file.register);
-  if (!stage) stages.set(file.register, (stage = certificateStage(file)));
+  const stage = stagesFor(file).certificates;
+  if (await copyIfNew(tx, 'certificates', stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
   await tx.query(stage.create);
-  await tx.copyText('bulk_stage', columns, copy);
+  await tx.copyText('bulk_stage', stage.columns, copy);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
   // A certificate the file brings again replaces its recommendations whole, even when the file now
   // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
@@ -94,27 +117,13 @@ export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, i
  * not send again are deleted. A certificate whose set came from its document (source 'api') keeps it.
  */
 export async function storeRecommendationBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  const columns = recommendationCopyColumns(file);
-  if (await copyIfNew(tx, 'recommendations', columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
-  const data = file.recommendations.map((f) => f.column).filter((c) => c !== 'certificate_number' && c !== 'item');
-  await tx.query(
-    `CREATE TEMP TABLE IF NOT EXISTS recommendation_stage (${columns
-      .map((c) => `${c} ${c === 'import_id' ? 'integer' : sqlType(file.recommendations.find((f) => f.column === c)?.type ?? 'text')}`)
-      .join(', ')}) ON COMMIT DELETE ROWS`,
-  );
-  await tx.copyText('recommendation_stage', columns, copy);
-  const [counts] = await tx.query<{ inserted: number; updated: number }>(
-    `WITH merged AS (
-       INSERT INTO recommendations AS r (${columns.join(', ')})
-       SELECT ${columns.join(', ')} FROM recommendation_stage s
-       WHERE NOT EXISTS (SELECT 1 FROM recommendations a WHERE a.certificate_number = s.certificate_number AND a.source = 'api')
-       ON CONFLICT (certificate_number, item) DO UPDATE SET
-         ${data.map((c) => `${c} = excluded.${c}`).join(', ')}, import_id = excluded.import_id
-       WHERE r.source = 'bulk'
-       RETURNING (xmax = 0) AS inserted
-     )
-     SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
-  );
+  const stage = stagesFor(file).recommendations;
+  if (await copyIfNew(tx, 'recommendations', stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
+  await tx.query(stage.create);
+  await tx.copyText('recommendation_stage', stage.columns, copy);
+  const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
+  // Also here, not only where the certificate is merged: a certificate new to the table may hold
+  // recommendations a killed earlier import wrote before it reached the certificate itself.
   await tx.query(
     `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM recommendation_stage) s
      WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,

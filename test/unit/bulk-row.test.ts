@@ -77,6 +77,8 @@ describe('bulk certificate records', () => {
     expect(reject({ lodgement_date: '2021-02-30' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^lodgement_date is not a date/) });
     expect(reject({ lodgement_date: '2031-01-01' })).toMatchObject({ ok: false, reason: expect.stringMatching(/after 2026-11-30/), day: null });
     expect(parseCertificateRecord(record().slice(0, 10), header, file.fields, prefix.certificates, LATEST)).toMatchObject({ ok: false, reason: 'row has 10 fields, the header 93' });
+    // PostgreSQL text cannot hold NUL, in a text column or anywhere else.
+    expect(reject({ address2: 'Flat\u00001' })).toMatchObject({ ok: false, reason: 'row contains a NUL character', day: '2021-02-22' });
     // Never a reject: an odd lodgement time, an odd UPRN, a sentinel anywhere.
     expect(reject({ lodgement_datetime: '2021/02/22 10am', uprn: 'not known', current_energy_efficiency: 'INVALID!' }).ok).toBe(true);
   });

@@ -68,6 +68,11 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
     create: `CREATE TEMP TABLE IF NOT EXISTS recommendation_stage (${recColumns
       .map((c) => `${c} ${c === 'import_id' ? 'integer' : recType.get(c) ?? 'text'}`)
       .join(', ')}) ON COMMIT DELETE ROWS`,
+    table: 'recommendation_stage',
+    // Also here, not only where the certificate is merged: a certificate new to the table may hold
+    // recommendations a killed earlier import wrote before it reached the certificate itself.
+    stale: `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM recommendation_stage) s
+  WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
     merge: `WITH merged AS (
   INSERT INTO recommendations AS r (${recColumns.join(', ')})
   SELECT ${recColumns.join(', ')} FROM recommendation_stage s
@@ -79,9 +84,17 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
   };
-  return { certificates: { columns, create, merge }, recommendations };
+  const certificates = {
+    columns, create, merge, table: 'bulk_stage',
+    // A certificate the file brings again replaces its recommendations whole, even when the file now
+    // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
+    stale: `DELETE FROM recommendations r USING bulk_stage s
+  WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
+  };
+  return { certificates, recommendations };
 }
 
+type Stage = ReturnType<typeof stageSql>['certificates'];
 const stages = new Map<string, ReturnType<typeof stageSql>>();
 function stagesFor(file: RegisterFile): ReturnType<typeof stageSql> {
   let stage = stages.get(file.register);
@@ -90,47 +103,32 @@ function stagesFor(file: RegisterFile): ReturnType<typeof stageSql> {
 }
 
 /**
- * Stores one batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by
- * certificate number) for import `importId`. Must run inside a transaction (the savepoint, and the
- * stage that empties at commit).
+ * A batch straight into `target` when none of its keys exist there, else staged and merged, then the
+ * recommendations an earlier import wrote for its certificates deleted. Must run inside a transaction
+ * (the savepoint, and the stage that empties at commit).
  */
-export async function storeCertificateBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  const stage = stagesFor(file).certificates;
-  if (await copyIfNew(tx, 'certificates', stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
+async function storeBatch(tx: Queryable, target: string, stage: Stage, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+  if (await copyIfNew(tx, target, stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
   await tx.query(stage.create);
-  await tx.copyText('bulk_stage', stage.columns, copy);
+  await tx.copyText(stage.table, stage.columns, copy);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
-  // A certificate the file brings again replaces its recommendations whole, even when the file now
-  // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
-  await tx.query(
-    `DELETE FROM recommendations r USING bulk_stage s
-     WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
-    [importId],
-  );
-  await tx.query('TRUNCATE bulk_stage');
+  await tx.query(stage.stale, [importId]);
+  await tx.query(`TRUNCATE ${stage.table}`);
   return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }
 
+/** One batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by number). */
+export function storeCertificateBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+  return storeBatch(tx, 'certificates', stagesFor(file).certificates, importId, copy, rows);
+}
+
 /**
- * Stores one batch of recommendation records. A certificate's set is replaced once per import: rows
- * of this import are upserted, then the certificate's rows from an earlier import that this one did
- * not send again are deleted. A certificate whose set came from its document (source 'api') keeps it.
+ * One batch of recommendation records. A certificate's set is replaced once per import: rows of this
+ * import are upserted, then the certificate's rows from an earlier import that this one did not send
+ * again are deleted. A certificate whose set came from its document (source 'api') keeps it.
  */
-export async function storeRecommendationBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  const stage = stagesFor(file).recommendations;
-  if (await copyIfNew(tx, 'recommendations', stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
-  await tx.query(stage.create);
-  await tx.copyText('recommendation_stage', stage.columns, copy);
-  const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
-  // Also here, not only where the certificate is merged: a certificate new to the table may hold
-  // recommendations a killed earlier import wrote before it reached the certificate itself.
-  await tx.query(
-    `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM recommendation_stage) s
-     WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
-    [importId],
-  );
-  await tx.query('TRUNCATE recommendation_stage');
-  return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
+export function storeRecommendationBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
+  return storeBatch(tx, 'recommendations', stagesFor(file).recommendations, importId, copy, rows);
 }
 
 /**

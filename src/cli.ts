@@ -4,35 +4,42 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
+import got from 'got';
 import { checkRange, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { openContext, type Context } from './context.js';
 import { runDaemon } from './daemon.js';
 import { newestQueryableDay, isIsoDay } from './days.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, hasCode } from './errors.js';
+import { tellOperator } from './operator.js';
+import { VERSION } from './version.js';
 import { EXIT_CONFIG, EXIT_OK, exitCodeForError, exitCodeForRun } from './exit-codes.js';
 import { createLogger } from './logger.js';
-import { formatStatus, readStatus } from './ops/status.js';
+import { formatStatus, readStatus, type StatusReport } from './ops/status.js';
 import { installShutdown } from './shutdown.js';
-import { startOpsServer } from './ops/server.js';
-import { backfill, documentsBackfill, syncOnce } from './sync/commands.js';
+import { opsEndpointOf, serveOps } from './ops/serve.js';
+import { backfill, syncOnce } from './sync/commands.js';
+import { documentsBackfill } from './sync/documents-run.js';
 import { formatRows } from './ops/table.js';
 import { downloadBulkFile } from './bulk/download.js';
 import { importBulkFile } from './bulk/import.js';
 import { join } from 'node:path';
 
 type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
+/** What to do instead when another process holds the embedded database (null: nothing, report it). */
+type InUse = (config: Config) => Promise<number | null>;
 
 export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   dotenv.config({ quiet: true });
   let exitCode = EXIT_OK;
 
-  const run = async (needsApi: boolean, action: Action, precheck?: (config: Config) => void): Promise<void> => {
-    exitCode = await execute(env, needsApi, action, precheck);
+  const run = async (needsApi: boolean, action: Action, precheck?: (config: Config) => void, inUse?: InUse): Promise<void> => {
+    exitCode = await execute(env, needsApi, action, precheck, inUse);
   };
 
   const program = new Command('epc-sync')
     .description('Keep a PostgreSQL mirror of the England & Wales EPC register current through the EPB Data API.')
+    .version(VERSION, '-V, --version', 'print the version')
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .showHelpAfterError();
@@ -93,6 +100,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
         }
         const report = await importBulkFile(deps, path, { force: opts.force, lastUpdated, signal });
         process.stdout.write(`${JSON.stringify(report)}\n`);
+        if (report.outcome === 'failed') tellOperator(`bulk import failed: ${report.error ?? 'see the log'}`);
         return report.outcome === 'succeeded' || report.outcome === 'skipped' ? EXIT_OK : 1;
       })),
     );
@@ -101,13 +109,18 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .command('status')
     .description('the checkpoint at a glance: days per month, rows, the newest complete day, the last run')
     .option('--json', 'print the stable JSON shape documented in the README', false)
-    .action((opts: { json: boolean }) =>
-      run(false, async (ctx) => {
-        const report = await readStatus(ctx.db, ctx.config.sync.register);
+    .action((opts: { json: boolean }) => {
+      const print = (report: StatusReport) => {
         process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
         return report.healthy ? EXIT_OK : 1;
-      }),
-    );
+      };
+      return run(false, async (ctx) => print(await readStatus(ctx.db, ctx.config.sync.register, { fetchDocuments: ctx.config.sync.fetchDocuments })), undefined, async (config) => {
+        // The daemon holds the embedded database: ask it, through its ops server, for the same report.
+        const url = opsEndpointOf(config.database.dataDir);
+        if (!url) return null;
+        return print(await got(`${url}/status.json`, { timeout: { request: 10_000 }, retry: { limit: 0 } }).json<StatusReport>());
+      });
+    });
 
   program
     .command('sql')
@@ -160,8 +173,7 @@ function deps(ctx: Context) {
 
 /** `--metrics` on a one-shot command: serve /metrics and /healthz on METRICS_PORT while it runs. */
 async function withOps<T>(ctx: Context, enabled: boolean, work: () => Promise<T>): Promise<T> {
-  const port = ctx.config.ops.metricsPort;
-  const ops = enabled && port > 0 ? await startOpsServer({ port, metrics: ctx.metrics, db: ctx.db, isSchedulerRunning: () => true, logger: ctx.logger }) : null;
+  const ops = enabled ? await serveOps(ctx, () => true) : null;
   try {
     return await work();
   } finally {
@@ -175,25 +187,34 @@ async function execute(
   needsApi: boolean,
   action: Action,
   precheck?: (config: Config) => void,
+  inUse?: InUse,
 ): Promise<number> {
   let config: Config;
   try {
     config = loadConfig(env, { requireToken: needsApi });
     precheck?.(config);
   } catch (error) {
-    process.stderr.write(`epc-sync: ${(error as Error).message}\n`);
+    tellOperator((error as Error).message);
     return EXIT_CONFIG;
   }
   const logger = createLogger(config.logLevel);
   const shutdown = installShutdown(logger);
   let ctx: Context | null = null;
   try {
-    ctx = await openContext(config, logger, { api: needsApi });
+    ctx = await openContext(config, logger, { api: needsApi, signal: shutdown.signal });
     return await action(ctx, shutdown.signal);
   } catch (error) {
     const err = error as Error & { code?: string };
+    if (ctx === null && inUse && hasCode(error, 'DB_IN_USE')) {
+      const code = await inUse(config).catch((e: Error) => {
+        logger.warn({ err: { message: e.message } }, 'the process holding the database did not answer');
+        return null;
+      });
+      if (code !== null) return code;
+    }
     logger.error({ err: { name: err.name, code: err.code, message: err.message } }, err.message);
-    if (error instanceof ConfigError) process.stderr.write(`epc-sync: ${err.message}\n`);
+    // Whatever LOG_LEVEL says: the command is ending on this, and the operator must see why.
+    tellOperator(err.message);
     return exitCodeForError(error);
   } finally {
     await ctx?.close().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'closing the database failed'));

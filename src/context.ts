@@ -9,6 +9,7 @@ import { Metrics } from './ops/metrics.js';
 import { createNotifier, type Notifier } from './ops/notify.js';
 import { openDatabase, type Db } from './db/client.js';
 import { migrate } from './db/migrate.js';
+import { withDbRetry } from './sync/db-retry.js';
 
 export interface Context {
   config: Config;
@@ -20,10 +21,11 @@ export interface Context {
   close(): Promise<void>;
 }
 
-export async function openContext(config: Config, logger: Logger, options: { api: boolean }): Promise<Context> {
+export async function openContext(config: Config, logger: Logger, options: { api: boolean; signal?: AbortSignal }): Promise<Context> {
   const db = await openDatabase(config.database, logger, config.api.concurrency + 4);
   try {
-    const { applied } = await migrate(db);
+    // A server that is not up yet (a container started before its database) is waited for.
+    const { applied } = await withDbRetry('applying migrations', () => migrate(db), { logger, target: db.target, signal: options.signal });
     if (applied > 0) logger.info({ applied }, 'database migrations applied');
   } catch (error) {
     await db.close();

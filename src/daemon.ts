@@ -8,7 +8,7 @@ import { schedule } from 'node-cron';
 import type { Context } from './context.js';
 import { EXIT_CONFIG, EXIT_OK, exitCodeForRun } from './exit-codes.js';
 import { isFatal } from './errors.js';
-import { startOpsServer } from './ops/server.js';
+import { serveOps } from './ops/serve.js';
 import { backfill, syncOnce } from './sync/commands.js';
 import type { RunDeps } from './sync/run.js';
 
@@ -16,10 +16,7 @@ export async function runDaemon(ctx: Context, signal: AbortSignal): Promise<numb
   if (!ctx.api) throw new Error('the daemon needs the API client');
   const deps: RunDeps = { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, notifier: ctx.notifier };
   const state = { scheduling: false };
-  const { metricsPort } = ctx.config.ops;
-  const ops = metricsPort > 0
-    ? await startOpsServer({ port: metricsPort, metrics: ctx.metrics, db: ctx.db, isSchedulerRunning: () => state.scheduling, logger: ctx.logger })
-    : null;
+  const ops = await serveOps(ctx, () => state.scheduling);
   try {
     return await loop(ctx, deps, state, signal);
   } finally {

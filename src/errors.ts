@@ -6,12 +6,15 @@ export type ErrorCode =
   | 'CONFIG_INVALID'
   | 'API_FORBIDDEN'
   | 'API_BAD_REQUEST'
+  | 'API_DAY_NOT_OVER'
   | 'API_WRONG_PATH'
   | 'API_BAD_RESPONSE'
   | 'API_UNAVAILABLE'
+  | 'API_UNREACHABLE'
+  | 'API_NO_BULK_FILE'
   | 'DB_UNAVAILABLE'
+  | 'DB_IN_USE'
   | 'DB_MIGRATION_FAILED'
-  | 'DAY_INCOMPLETE'
   | 'BULK_FILE_INVALID'
   | 'LEASE_LOST'
   | 'ABORTED';
@@ -52,7 +55,12 @@ export class ApiError extends EpcSyncError {
 
 export class DatabaseError extends EpcSyncError {}
 
-export class SyncError extends EpcSyncError {}
+/** A shutdown cut a wait or a request short: nothing failed, the work is given back. */
+export class AbortedError extends EpcSyncError {
+  constructor(options: { cause?: unknown } = {}) {
+    super('ABORTED', 'cancelled: shutting down', options);
+  }
+}
 
 /** The bulk file is not what the register publishes (no CSV, a header without the key columns…). */
 export class BulkFileError extends EpcSyncError {
@@ -61,7 +69,21 @@ export class BulkFileError extends EpcSyncError {
   }
 }
 
+const FATAL: ReadonlySet<ErrorCode> = new Set(['CONFIG_INVALID', 'API_FORBIDDEN', 'API_WRONG_PATH']);
+
 /** Errors that no retry, in this run or the next, will fix: the process must stop with exit 2. */
 export function isFatal(error: unknown): boolean {
-  return error instanceof EpcSyncError && (error.code === 'CONFIG_INVALID' || error.code === 'API_FORBIDDEN');
+  return error instanceof EpcSyncError && FATAL.has(error.code);
+}
+
+/**
+ * Errors that end the run early: the fatal ones, and an API host that answers nothing at all (every
+ * further day would only wait out its own retries; the daemon's next run tries again).
+ */
+export function stopsRun(error: unknown): boolean {
+  return isFatal(error) || (error instanceof EpcSyncError && error.code === 'API_UNREACHABLE');
+}
+
+export function hasCode(error: unknown, code: ErrorCode): boolean {
+  return error instanceof EpcSyncError && error.code === code;
 }

@@ -10,9 +10,10 @@ import { Agent as HttpsAgent } from 'node:https';
 import got, { RequestError, type Got } from 'got';
 import type { Logger } from 'pino';
 import type { ApiConfig } from '../config/types.js';
-import { ApiError } from '../errors.js';
-import { RequestLimiter, sleep } from './limiter.js';
-import { DEFAULT_RETRY_POLICY, decideRetry, describeOutcome, type AttemptOutcome, type RetryPolicy } from './retry.js';
+import { AbortedError, ApiError } from '../errors.js';
+import { wait } from '../wait.js';
+import { RequestLimiter } from './limiter.js';
+import { DEFAULT_RETRY_POLICY, classifyOutcome, decideRetry, describeOutcome, type AttemptOutcome, type OutcomeClass, type RetryPolicy } from './retry.js';
 
 export type Endpoint = 'search' | 'certificate' | 'deltas' | 'files';
 
@@ -23,6 +24,7 @@ export interface AttemptEvent {
   attempt: number;
   outcome: 'ok' | 'retry' | 'fail';
   reason?: string;
+  failure?: OutcomeClass;
 }
 
 export interface HttpDeps {
@@ -44,13 +46,20 @@ export interface RequestOptions {
 }
 
 type Attempt =
-  | { kind: 'response'; status: number; body: unknown; text: string; retryAfter: string | undefined; location: string | undefined }
+  | { kind: 'response'; status: number; body: unknown; text: string; html: boolean; retryAfter: string | undefined; location: string | undefined }
   | { kind: 'outcome'; outcome: AttemptOutcome };
+
+/** A host that answered nothing this many requests in a row (after each one's retries) is given up on. */
+const UNREACHABLE_AFTER = 3;
 
 export class ApiHttp {
   readonly limiter: RequestLimiter;
   private readonly got: Got;
   private readonly policy: RetryPolicy;
+  private readonly host: string;
+  /** Whether the API has ever given this client a usable answer: until it has, a wrong base URL is the likely cause. */
+  private answered = false;
+  private unanswered = 0;
 
   constructor(
     private readonly config: ApiConfig,
@@ -58,6 +67,7 @@ export class ApiHttp {
   ) {
     this.limiter = new RequestLimiter({ requestsPerSecond: config.requestsPerSecond, concurrency: config.concurrency });
     this.policy = { maxRetries: config.maxRetries, ...DEFAULT_RETRY_POLICY, ...deps.retry };
+    this.host = new URL(config.baseUrl).host;
     this.got = got.extend({
       prefixUrl: config.baseUrl,
       headers: { authorization: `Bearer ${config.token}`, accept: 'application/json', 'user-agent': 'epc-sync' },
@@ -73,6 +83,9 @@ export class ApiHttp {
   /** GET `path` (relative to the base URL); resolves with parsed JSON for 2xx and JSON 404s. */
   async getJson(endpoint: Endpoint, path: string, query: URLSearchParams, options: RequestOptions = {}): Promise<JsonResponse> {
     const request = `/${path}?${query.toString()}`;
+    // Whether every failed attempt of this request got no answer at all, or only HTML.
+    let silent = true;
+    let htmlOnly = true;
     for (let attempt = 1; ; attempt += 1) {
       const started = Date.now();
       const result = await this.limiter.run(() => this.attempt(path, query, options.signal), options.signal);
@@ -82,26 +95,63 @@ export class ApiHttp {
       if (result.kind === 'response') {
         const final = this.interpret(result, request, options);
         if (final) {
+          this.answered = true;
+          this.unanswered = 0;
           this.limiter.noteSuccess();
           this.deps.onEvent?.({ endpoint, status, durationMs, attempt, outcome: 'ok' });
           return final;
         }
       }
       const outcome = result.kind === 'outcome' ? result.outcome : this.outcomeOf(result, options);
+      const failure = classifyOutcome(outcome);
+      silent &&= failure === 'connection' || failure === 'timeout';
+      htmlOnly &&= result.kind === 'response' && result.html;
       const decision = decideRetry(outcome, attempt, this.policy);
       if (outcome.kind === 'status' && outcome.status === 429) this.limiter.noteRateLimited();
       if (!decision.retry) {
-        this.deps.onEvent?.({ endpoint, status, durationMs, attempt, outcome: 'fail', reason: decision.reason });
-        throw new ApiError(
-          'API_UNAVAILABLE',
-          `the EPB API did not answer ${request} usefully after ${attempt} attempts (last: ${describeOutcome(outcome)}); the next run retries`,
-          { status, request, cause: new Error(decision.reason) },
+        this.deps.onEvent?.({ endpoint, status, durationMs, attempt, outcome: 'fail', reason: decision.reason, failure });
+        throw this.giveUp(request, attempt, outcome, { silent, htmlOnly, status, reason: decision.reason });
+      }
+      this.deps.onEvent?.({ endpoint, status, durationMs, attempt, outcome: 'retry', reason: decision.reason, failure });
+      this.deps.logger.warn({ request, status, attempt, delayMs: decision.delayMs, reason: decision.reason }, 'retrying request');
+      await wait(decision.delayMs, options.signal);
+    }
+  }
+
+  /**
+   * The error for a request that used up its retries. A host that never answers, or that has only
+   * ever answered HTML, is named with the setting to check: retrying day after day would only wait
+   * out the same timeouts for hours.
+   */
+  private giveUp(
+    request: string,
+    attempts: number,
+    last: AttemptOutcome,
+    seen: { silent: boolean; htmlOnly: boolean; status: number | undefined; reason: string },
+  ): ApiError {
+    const cause = new Error(seen.reason);
+    if (seen.htmlOnly && !this.answered) {
+      return new ApiError(
+        'API_WRONG_PATH',
+        `${this.host} answers HTML, not the EPB API's JSON (${request}): check EPC_API_BASE_URL (the API is https://api.get-energy-performance-data.communities.gov.uk)`,
+        { status: seen.status, request, cause },
+      );
+    }
+    if (seen.silent) {
+      this.unanswered += 1;
+      if (!this.answered || this.unanswered >= UNREACHABLE_AFTER) {
+        return new ApiError(
+          'API_UNREACHABLE',
+          `the EPB API host ${this.host} does not answer (${describeOutcome(last)}, ${attempts} attempts): check EPC_API_BASE_URL and the network; this run stops and the next one tries again`,
+          { status: seen.status, request, cause },
         );
       }
-      this.deps.onEvent?.({ endpoint, status, durationMs, attempt, outcome: 'retry', reason: decision.reason });
-      this.deps.logger.warn({ request, status, attempt, delayMs: decision.delayMs, reason: decision.reason }, 'retrying request');
-      await sleep(decision.delayMs, options.signal);
     }
+    return new ApiError(
+      'API_UNAVAILABLE',
+      `the EPB API did not answer ${request} usefully after ${attempts} attempts (last: ${describeOutcome(last)}); the next run retries`,
+      { status: seen.status, request, cause },
+    );
   }
 
   async stop(): Promise<void> {
@@ -124,11 +174,12 @@ export class ApiHttp {
         status: response.statusCode,
         body,
         text,
+        html: /html/i.test(String(response.headers['content-type'] ?? '')) || /^\s*</.test(text),
         retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter,
         location: response.headers.location,
       };
     } catch (error) {
-      if (signal?.aborted) throw new ApiError('ABORTED', 'request cancelled: shutting down');
+      if (signal?.aborted) throw new AbortedError({ cause: error });
       return { kind: 'outcome', outcome: classifyError(error) };
     }
   }
@@ -149,11 +200,16 @@ export class ApiHttp {
       if (body !== undefined) return { status, body };
       throw new ApiError(
         'API_WRONG_PATH',
-        `the EPB API answered ${request} with a non-JSON 404: EPC_API_BASE_URL is probably wrong`,
+        `${this.host} answered ${request} with a 404 that is not the EPB API's JSON: check EPC_API_BASE_URL (the API is https://api.get-energy-performance-data.communities.gov.uk)`,
         { status, request },
       );
     }
     if (status === 400) {
+      // The API's only way of saying "that day has not ended yet" is this message.
+      const message = errorMessage(body) ?? '';
+      if (/cannot include today/i.test(message)) {
+        throw new ApiError('API_DAY_NOT_OVER', `the EPB API has not closed the day yet (${request}): ${message}`, { status, request });
+      }
       throw new ApiError('API_BAD_REQUEST', `the EPB API rejected ${request}: ${errorMessage(body) ?? r.text.slice(0, 200)}`, { status, request });
     }
     if (status >= 200 && status < 300 && body !== undefined && (options.accept?.(body) ?? true)) return { status, body };

@@ -4,7 +4,8 @@
  * rate. A shared cooldown makes a 429 slow down every worker, not just the one that got it.
  */
 import Bottleneck from 'bottleneck';
-import { ApiError } from '../errors.js';
+import { AbortedError } from '../errors.js';
+import { wait } from '../wait.js';
 
 export interface LimiterOptions {
   requestsPerSecond: number;
@@ -76,25 +77,9 @@ export class RequestLimiter {
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
-  if (signal?.aborted) throw new ApiError('ABORTED', 'request cancelled: shutting down');
-}
-
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  throwIfAborted(signal);
-  if (ms <= 0) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new ApiError('ABORTED', 'request cancelled: shutting down'));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
+  if (signal?.aborted) throw new AbortedError();
 }
 
 function sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
-  return sleep(at - Date.now(), signal);
+  return wait(at - Date.now(), signal);
 }

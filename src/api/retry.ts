@@ -1,7 +1,9 @@
 /**
- * The one place that decides whether a failed attempt is retried and after how long. Pure: the
- * random source and the clock are parameters, so every rule has a unit test.
+ * The one place that decides whether a failed API attempt is retried and after how long. Pure: the
+ * random source and the clock are parameters, so every rule has a unit test. The wait itself is the
+ * shared `backoffDelay`.
  */
+import { backoffDelay } from '../backoff.js';
 
 /** What happened to one attempt, as far as retrying is concerned. */
 export type AttemptOutcome =
@@ -44,12 +46,23 @@ export function decideRetry(
   if (retryAfter !== undefined) {
     return { retry: true, delayMs: Math.min(retryAfter, policy.maxDelayMs), reason: `${reason} (Retry-After)` };
   }
-  // "Equal jitter": half the capped exponential step is fixed, half random. The fixed half keeps a
-  // floor under the wait (a 429 answered at once would only earn another 429); the random half keeps
-  // workers that failed together from retrying together.
-  const step = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
-  const delayMs = Math.round(step / 2 + random() * (step / 2));
-  return { retry: true, delayMs, reason };
+  return { retry: true, delayMs: backoffDelay(attempt, policy, random), reason };
+}
+
+/** Why an attempt failed, as a stable label (for metrics and for telling an unreachable host apart). */
+export type OutcomeClass = 'rate_limited' | 'server_error' | 'client_error' | 'connection' | 'timeout' | 'bad_body';
+
+export function classifyOutcome(outcome: AttemptOutcome): OutcomeClass {
+  switch (outcome.kind) {
+    case 'status':
+      return outcome.status === 429 ? 'rate_limited' : outcome.status >= 500 ? 'server_error' : 'client_error';
+    case 'network':
+      return 'connection';
+    case 'timeout':
+      return 'timeout';
+    case 'bad-body':
+      return 'bad_body';
+  }
 }
 
 /** Retry-After is either delta-seconds or an HTTP date; anything else is ignored. */

@@ -12,6 +12,12 @@ export interface SearchQuery {
   bands?: readonly Band[];
   /** `council[]` filter: names, as the search rows carry them. */
   councils?: readonly string[];
+  /** `constituency[]` filter: names, as the search rows carry them. */
+  constituencies?: readonly string[];
+  /** `postcode`: a full postcode; the API matches it exactly after normalising it. */
+  postcode?: string;
+  /** `address`: the API matches `LIKE '%value%'` on the lower-cased address lines and town; `%` and `_` are wildcards. */
+  address?: string;
 }
 
 export type SearchResult =
@@ -42,6 +48,9 @@ export async function searchDay(http: ApiHttp, q: SearchQuery, signal?: AbortSig
   });
   for (const band of q.bands ?? []) params.append('efficiency_rating[]', band);
   for (const council of q.councils ?? []) params.append('council[]', council);
+  for (const constituency of q.constituencies ?? []) params.append('constituency[]', constituency);
+  if (q.postcode !== undefined) params.append('postcode', q.postcode);
+  if (q.address !== undefined) params.append('address', q.address);
   const response = await http.getJson('search', `api/${q.register}/search`, params, { signal, accept: isPage });
   // A JSON 404 for a date range means "no certificates that day", not an error.
   if (response.status === 404) return { kind: 'empty' };

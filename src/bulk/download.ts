@@ -5,7 +5,7 @@
  * once its size matches the API's `fileSize`, so an import never reads a half-written file.
  */
 import { createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import got from 'got';
@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { BulkFileInfo } from '../api/files.js';
 import type { Register } from '../config/types.js';
 import { startProgress } from './progress.js';
+import { ensureDataDir } from '../db/data-dir.js';
 
 export interface FilesApi {
   bulkFileInfo(register: Register, signal?: AbortSignal): Promise<BulkFileInfo>;
@@ -38,7 +39,7 @@ export async function downloadBulkFile(
   signal?: AbortSignal,
 ): Promise<Downloaded> {
   const info = await api.bulkFileInfo(register, signal);
-  await mkdir(dir, { recursive: true });
+  ensureDataDir(dir);
   const path = join(dir, `${register}-${info.lastUpdated.slice(0, 10)}.zip`);
   if ((await sizeOf(path)) === info.fileSize) return { path, info, downloaded: false };
   const part = `${path}.part`;

@@ -7,18 +7,18 @@
  * the end the days the file brought are handed to the checkpoint, so the nightly sync continues from
  * the file's cut-off instead of walking the history again.
  */
-import { hostname } from 'node:os';
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import { addDays, newestQueryableDay } from '../days.js';
-import { closeAbandonedImports, finishImport, findImport, handOverDays, startImport, storeCertificateBatch, storeRecommendationBatch } from '../db/bulk.js';
+import { finishImport, findImport, handOverDays, startImport, storeCertificateBatch, storeRecommendationBatch } from '../db/bulk.js';
 import { registerFile } from '../registers/index.js';
 import type { Db } from '../db/client.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
-import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
+import { AbortedError } from '../errors.js';
+import { Run } from '../runs/run.js';
 import { startProgress } from './progress.js';
 import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
@@ -35,7 +35,7 @@ export interface ImportDeps {
   config: Config;
   logger: Logger;
   /** Optional: rows, rejects and the run for /metrics (`import-bulk --metrics`). */
-  metrics?: Metrics;
+  metrics?: Metrics | undefined;
 }
 
 export interface ImportOptions {
@@ -63,6 +63,8 @@ export interface ImportReport {
   cutoffDay: string | null;
   daysHandedOver: number;
   rowsPerSecond: number;
+  /** Why the import failed, when it did. */
+  error: string | null;
 }
 
 export async function importBulkFile(deps: ImportDeps, path: string, options: ImportOptions): Promise<ImportReport> {
@@ -73,16 +75,18 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const previous = await findImport(db, register, sha256);
   if (previous && !options.force) {
     logger.info({ file: path, importId: previous.id }, 'this file was imported already; skipping (use --force to import it again)');
-    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, recommendationsImported: 0, recommendationsRejected: 0, newColumns: [], cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0 };
+    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, recommendationsImported: 0, recommendationsRejected: 0, newColumns: [], cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0, error: null };
   }
   const bytes = (await stat(path)).size;
-  await closeAbandonedRuns(db, register, config.sync.leaseSeconds * 3);
-  await closeAbandonedImports(db, register);
-  const runId = await startRun(db, { register, kind: 'bulk', rangeFrom: null, rangeTo: null, host: hostname(), pid: process.pid });
-  const importId = await startImport(db, register, runId, { name: basename(path), sha256, bytes, lastUpdated: options.lastUpdated ?? null });
-  const log = logger.child({ run: runId, import: importId });
+  const run = await Run.start(
+    { db, logger, register, leaseSeconds: config.sync.leaseSeconds, metrics: deps.metrics },
+    { kind: 'bulk', rangeFrom: null, rangeTo: null, daysPlanned: 0 },
+    options.signal,
+  );
+  const runId = run.id;
+  const importId = await run.db('recording the import', () => startImport(db, register, runId, { name: basename(path), sha256, bytes, lastUpdated: options.lastUpdated ?? null }));
+  const log = run.log.child({ import: importId });
   log.info({ file: path, bytes }, 'bulk import started');
-  deps.metrics?.runStarted('bulk');
 
   const started = Date.now();
   // A lodgement day after yesterday cannot be real (a reject); the file cannot be complete for the
@@ -94,18 +98,14 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const newColumns = new Set<string>();
   const perDay = new Map<string, { stored: number; rejected: number }>();
   const progress = startProgress('import', null, log, { rows: true });
-  const runCounts = (daysDone: number): RunCounts => ({
-    daysPlanned: 0, daysDone, daysIncomplete: 0, daysFailed: 0, rowsUpserted: counts.imported, documentsFetched: 0, requests: 0,
-  });
 
-  let outcome: ImportReport['outcome'] = 'succeeded';
   let error: Error | null = null;
   let cutoffDay: string | null = null;
   let daysHandedOver = 0;
   try {
     // The workers parse the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId })) {
-      if (options.signal?.aborted) throw new Error('interrupted');
+      if (run.signal.aborted) throw new AbortedError();
       if (batch.newColumns.length > 0) {
         for (const name of batch.newColumns) newColumns.add(name);
         log.warn({ entry: batch.entry, columns: batch.newColumns }, 'the file has columns this release does not know: their values are kept in certificates.bulk_extra');
@@ -139,8 +139,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
         counts.recommendationsRejected += batch.rejects.length;
       }
       progress.update(batch.bytesRead, counts.imported, batch.bytesTotal);
-      // A live import must not look abandoned to another process's sync (runs without a heartbeat are closed).
-      await heartbeatRun(db, runId, runCounts(0));
+      run.counts.rowsUpserted = counts.imported;
       log.debug({ entry: batch.entry, rows: batch.rows, path: stored.path, imported: counts.imported, recommendations: counts.recommendations, rejected: counts.rejected, bytes: batch.bytesRead }, 'bulk batch stored');
     }
 
@@ -154,21 +153,22 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     }
   } catch (e) {
     error = e as Error;
-    outcome = options.signal?.aborted ? 'interrupted' : 'failed';
+    if (!run.signal.aborted) run.fail(error);
   } finally {
     progress.stop();
   }
+  run.counts.daysDone = daysHandedOver;
+  const outcome = error ? (run.signal.aborted ? 'interrupted' : 'failed') : 'succeeded';
   const rowsPerSecond = Math.round(counts.imported / Math.max((Date.now() - started) / 1000, 0.001));
-  await finishImport(db, importId, {
+  await run.db('recording the import\'s outcome', () => finishImport(db, importId, {
     status: outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
     recommendationsImported: counts.recommendations, cutoffDay, rowsPerSecond, newColumns: [...newColumns], error: error?.message ?? null,
-  });
-  await finishRun(db, runId, outcome, runCounts(daysHandedOver), error?.message ?? null);
-  deps.metrics?.runFinished({ kind: 'bulk', outcome, durationMs: Date.now() - started });
+  })).catch((err: Error) => log.error({ err: { message: err.message } }, 'could not record the import\'s outcome; the next run closes it as interrupted'));
+  await run.finish();
   const report: ImportReport = {
     skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
     recommendationsImported: counts.recommendations, recommendationsRejected: counts.recommendationsRejected, newColumns: [...newColumns],
-    cutoffDay, daysHandedOver, rowsPerSecond,
+    cutoffDay, daysHandedOver, rowsPerSecond, error: error?.message ?? null,
   };
   if (error && outcome === 'failed') log.error({ ...report, err: { message: error.message } }, 'bulk import failed; run it again to restart it cleanly');
   else log.info(report, 'bulk import finished');

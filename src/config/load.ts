@@ -87,6 +87,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       register,
       startDate,
       lookbackDays: number('SYNC_LOOKBACK_DAYS', get('SYNC_LOOKBACK_DAYS'), 0, 366),
+      reverifyDays: number('SYNC_REVERIFY_DAYS', get('SYNC_REVERIFY_DAYS'), 0, 36_600),
       cron,
       timezone,
       backfillFrom,
@@ -94,6 +95,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       leaseSeconds: number('SYNC_LEASE_SECONDS', get('SYNC_LEASE_SECONDS'), 1, 86_400),
       reconcileAttempts: number('SYNC_RECONCILE_ATTEMPTS', get('SYNC_RECONCILE_ATTEMPTS'), 0, 20),
       fetchDocuments: flag('FETCH_DOCUMENTS', get('FETCH_DOCUMENTS')),
+      requestBudget: number('SYNC_REQUEST_BUDGET', get('SYNC_REQUEST_BUDGET'), 0, 100_000_000),
       followDeltas: flag('SYNC_DELTAS', get('SYNC_DELTAS')),
     },
     ops: {

@@ -27,6 +27,14 @@ export interface SyncConfig {
   /** yyyy-MM-dd: the first day walked when the checkpoint is empty. */
   readonly startDate: string;
   readonly lookbackDays: number;
+  /**
+   * Done days every sync also walks again in full, never-verified first, then those verified longest
+   * ago: the change feed never reports an opt-in or a UPRN filled in by address matching, so only a
+   * re-walk finds them. The default, 240, covers the whole history (~7,000 days since 2007-08-01)
+   * about once a month (7,000 / 30 ≈ 233 a night); at ~2.4 search requests a day (BENCHMARKS.md) that
+   * is ~580 requests, under a tenth of a busy night's ~6,500 document requests, ~40 s at 15/s. 0: off.
+   */
+  readonly reverifyDays: number;
   readonly cron: string;
   readonly timezone: string;
   readonly backfillFrom: string | undefined;
@@ -37,6 +45,12 @@ export interface SyncConfig {
   readonly reconcileAttempts: number;
   /** Fetch the full certificate document of every new or changed certificate of a walked day. */
   readonly fetchDocuments: boolean;
+  /**
+   * Requests one sync may spend before it stops draining the documents backlog (the days, their own
+   * documents and the deltas are never cut short). The default, 150,000, is ~2.8 h at 15 requests/s:
+   * a night. 0: no limit.
+   */
+  readonly requestBudget: number;
   /** Apply /api/deltas (removals, UPRN corrections) after each sync. */
   readonly followDeltas: boolean;
 }

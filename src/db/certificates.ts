@@ -4,7 +4,8 @@
  * if one of its certificates exists after all (stored under another day), that COPY is rolled back
  * to a savepoint and the batch takes the general path: COPY into a staging table, then one set-based
  * merge, the same path as the bulk import. Both run identically on PostgreSQL and PGlite
- * (BENCHMARKS.md has the figures).
+ * (BENCHMARKS.md has the figures). It also flags the certificates of a day that an exact walk of the
+ * day no longer finds (`flagMissing`).
  */
 import type { Queryable } from './client.js';
 import { copyRecord, type CopyValue } from './copy-text.js';
@@ -62,19 +63,33 @@ export function certificateValues(row: CertificateRow): CopyValue[] {
 // A per-session staging table emptied at commit: COPY fills it, one statement merges it.
 const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS certificate_stage (${CERTIFICATE_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
 
-// A certificate the deltas had marked removed that shows up in search again is un-flagged, and the
-// reappearance recorded (the CTE sees the rows as they were before this statement).
+// A certificate flagged removed (by the deltas) or missing (by an exact walk of its day) that shows
+// up in search again is un-flagged, and the reappearance recorded, after the absence if that was not
+// recorded yet (see flagMissing); a UPRN that changes is recorded with its old value, as a delta's
+// correction is, since address matching fills UPRNs in without one. The CTEs see the rows as they were
+// before this statement.
 const MERGE_SQL = `
-WITH reappeared AS (
-  INSERT INTO certificate_events (register, certificate_number, event, event_at)
-  SELECT c.register, c.certificate_number, 'reappeared', now()
+WITH back AS (
+  SELECT c.register, c.certificate_number, c.missing_since
   FROM certificates c JOIN certificate_stage i USING (certificate_number)
-  WHERE c.removed_at IS NOT NULL
+  WHERE c.removed_at IS NOT NULL OR c.missing_since IS NOT NULL
+), reappeared AS (
+  INSERT INTO certificate_events (register, certificate_number, event, event_at)
+  SELECT register, certificate_number, 'missing', missing_since FROM back WHERE missing_since IS NOT NULL
+  UNION ALL
+  SELECT register, certificate_number, 'reappeared', now() FROM back
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), uprn_updated AS (
+  INSERT INTO certificate_events (register, certificate_number, event, old_uprn, new_uprn, event_at)
+  SELECT c.register, c.certificate_number, 'uprn_updated', c.uprn, i.uprn, now()
+  FROM certificates c JOIN certificate_stage i USING (certificate_number)
+  WHERE c.uprn IS DISTINCT FROM i.uprn
   ON CONFLICT DO NOTHING
   RETURNING 1
 ), written AS (
-  INSERT INTO certificates AS c (register, ${ALL_COLUMNS.join(', ')})
-  SELECT $1, ${ALL_COLUMNS.join(', ')} FROM certificate_stage
+  INSERT INTO certificates AS c (register, document_status, ${ALL_COLUMNS.join(', ')})
+  SELECT $1, 'due', ${ALL_COLUMNS.join(', ')} FROM certificate_stage
   ON CONFLICT (certificate_number) DO UPDATE SET
     ${DATA_COLUMNS.map((column) => `${column} = excluded.${column}`).join(',\n    ')},
     last_changed_at = CASE
@@ -83,6 +98,7 @@ WITH reappeared AS (
       THEN now() ELSE c.last_changed_at END,
     last_seen_at = now(),
     removed_at = NULL,
+    missing_since = NULL,
     source = 'api'
   RETURNING (xmax = 0) AS inserted, (c.last_changed_at = now()) AS changed
 )
@@ -125,12 +141,14 @@ const UNIQUE_VIOLATION = '23505';
 /**
  * COPY of new rows straight into `certificates`: what the merge would do for rows it inserts (the
  * table's defaults fill the rest), without the staging table and the join. Returns null, with the
- * transaction as it was, when a certificate already exists.
+ * transaction as it was, when a certificate already exists: so a flagged certificate coming back, or a
+ * UPRN changing, always takes the merge, which records it.
  */
 async function insertNew(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<number | null> {
   await tx.query('SAVEPOINT certificates_insert_new');
   try {
-    await tx.copyText('certificates', ['register', ...ALL_COLUMNS], rows.map((row) => copyRecord([register, ...certificateValues(row)])).join(''));
+    // A certificate the API walk brings is owed its document ('due'), as the merge writes it.
+    await tx.copyText('certificates', ['register', 'document_status', ...ALL_COLUMNS], rows.map((row) => copyRecord([register, 'due', ...certificateValues(row)])).join(''));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT certificates_insert_new');
@@ -140,11 +158,45 @@ async function insertNew(tx: Queryable, register: string, rows: readonly Certifi
   return rows.length;
 }
 
-/** COPY into the session's staging table, then one merge: inserts, changes and reappearances. */
+/** COPY into the session's staging table, then one merge: inserts, changes, reappearances and UPRN changes. */
 async function mergeRows(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<UpsertCounts> {
   await tx.query(STAGE_SQL);
   await tx.copyText('certificate_stage', ALL_COLUMNS, rows.map((row) => copyRecord(certificateValues(row))).join(''));
   const [counts] = await tx.query<UpsertCounts>(MERGE_SQL, [register]);
   await tx.query('TRUNCATE certificate_stage');
   return counts ?? { inserted: 0, changed: 0, unchanged: 0 };
+}
+
+/**
+ * Flags the stored certificates of one registration day that the API no longer serves (`served`: every
+ * number an exact walk of the day found) and no removal explains. Never deletes: the next walk that
+ * sees one un-flags it (the merge). Returns how many it newly flagged.
+ *
+ * The flag is provisional until the change feed has been read past the day the absence was seen: the
+ * sync reads the deltas after its days, and a removal clears the flag (db/deltas.ts). So the `missing`
+ * event, dated when the absence was first seen, is written by a later exact walk that still misses the
+ * certificate once the deltas are past that day (a day's margin for the feed's own clock), or by the
+ * merge when the certificate comes back. A mirror that has never read the deltas waits for nothing.
+ */
+export async function flagMissing(tx: Queryable, register: string, day: string, served: readonly string[]): Promise<number> {
+  const [row] = await tx.query<{ flagged: number }>(
+    `WITH absent AS (
+       SELECT c.register, c.certificate_number, c.missing_since FROM certificates c
+       WHERE c.register = $1 AND c.registration_date = $2 AND c.removed_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(n) WHERE s.n = c.certificate_number)
+     ), flagged AS (
+       UPDATE certificates c SET missing_since = now()
+       FROM absent a WHERE c.certificate_number = a.certificate_number AND a.missing_since IS NULL
+       RETURNING 1
+     ), confirmed AS (
+       INSERT INTO certificate_events (register, certificate_number, event, event_at)
+       SELECT register, certificate_number, 'missing', missing_since FROM absent
+       WHERE missing_since IS NOT NULL
+         AND coalesce((SELECT max(day) FROM delta_checkpoint WHERE register = $1) > (missing_since AT TIME ZONE 'Europe/London')::date, true)
+       ON CONFLICT DO NOTHING
+     )
+     SELECT count(*)::int AS flagged FROM flagged`,
+    [register, day, served],
+  );
+  return row?.flagged ?? 0;
 }

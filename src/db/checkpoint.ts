@@ -92,15 +92,17 @@ export interface DayOutcome extends DayKey {
 }
 
 /**
- * Records a day's outcome and gives up its lease. Throws LEASE_LOST when the lease had passed to
- * another process, so the caller's transaction (holding the day's rows) rolls back with it.
+ * Records a day's outcome and gives up its lease. A walk that ends done verifies the day (the
+ * re-verification's clock). Throws LEASE_LOST when the lease had passed to another process, so the
+ * caller's transaction (holding the day's rows) rolls back with it.
  */
 export async function finishDay(q: Queryable, outcome: DayOutcome): Promise<void> {
   const rows = await q.query(
     `UPDATE sync_checkpoint SET
        status = $4, expected_count = $5, stored_count = $6, rejected_count = $7,
        pages = $8, requests = $9, last_error = $10,
-       lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now()
+       lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now(),
+       verified_at = CASE WHEN $4 = 'done' THEN now() ELSE verified_at END
      WHERE register = $1 AND day = $2 AND lease_owner = $3
      RETURNING day`,
     [
@@ -175,4 +177,19 @@ export async function recentDoneDays(q: Queryable, register: string, upTo: strin
      ORDER BY day DESC LIMIT $3`,
     [register, upTo, limit],
   );
+}
+
+/**
+ * Up to `limit` done days up to `upTo`, never-verified first, then those verified longest ago (ties
+ * oldest day first): the re-verification candidates, in the order they are due.
+ */
+export async function leastRecentlyVerifiedDays(q: Queryable, register: string, upTo: string, limit: number): Promise<string[]> {
+  if (limit <= 0) return [];
+  const rows = await q.query<{ day: string }>(
+    `SELECT day::text AS day FROM sync_checkpoint
+     WHERE register = $1 AND status = 'done' AND day <= $2
+     ORDER BY verified_at ASC NULLS FIRST, day LIMIT $3`,
+    [register, upTo, limit],
+  );
+  return rows.map((r) => r.day);
 }

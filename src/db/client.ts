@@ -3,7 +3,6 @@
  * or PGlite (embedded, the default). Everything above this file speaks `Db` / `Queryable` only, so
  * the same SQL and the same migrations run on both.
  */
-import { mkdirSync } from 'node:fs';
 import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -12,6 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Logger } from 'pino';
 import type { DatabaseConfig } from '../config/types.js';
 import { DatabaseError } from '../errors.js';
+import { ensureDataDir } from './data-dir.js';
 import { lockDataDir } from './lockfile.js';
 
 export interface Queryable {
@@ -25,6 +25,8 @@ export interface Queryable {
 
 export interface Db extends Queryable {
   readonly dialect: 'postgres' | 'pglite';
+  /** Where the database is, for messages: host, port and database name, never the password. */
+  readonly target: string;
   /** Runs `fn` in one transaction on one connection; rolls back if it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -83,6 +85,7 @@ function openPostgres(url: string, logger: Logger, max: number): Db {
   let closed = false;
   return {
     dialect: 'postgres',
+    target: describeDatabaseUrl(url),
     ...wrap(pool),
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const client = await pool.connect();
@@ -112,11 +115,7 @@ function openPostgres(url: string, logger: Logger, max: number): Db {
 }
 
 async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (cause) {
-    throw new DatabaseError('DB_UNAVAILABLE', `cannot create EPC_DATA_DIR ${dataDir}: check the path and its permissions`, { cause });
-  }
+  ensureDataDir(dataDir);
   const unlock = lockDataDir(dataDir);
   const parsers = { [pgliteTypes.DATE]: keepText, [pgliteTypes.INT8]: parseInt8 };
   let db: PGlite;
@@ -151,6 +150,7 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
   let closed = false;
   return {
     dialect: 'pglite',
+    target: `the embedded database in ${dataDir} (EPC_DATA_DIR)`,
     ...wrap(db),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
     async close() {
@@ -160,4 +160,15 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
       unlock();
     },
   };
+}
+
+/** "PostgreSQL at db.example:5432/epc (DATABASE_URL)": what a message may say about a URL. */
+export function describeDatabaseUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const host = u.hostname || process.env.PGHOST || 'localhost';
+    return `PostgreSQL at ${host}:${u.port || '5432'}/${decodeURIComponent(u.pathname.slice(1)) || '(default database)'} (DATABASE_URL)`;
+  } catch {
+    return 'the PostgreSQL server in DATABASE_URL';
+  }
 }

@@ -19,7 +19,11 @@ export interface UprnChange {
   document: unknown;
 }
 
-/** Flags removed certificates and records each removal once; returns how many rows were flagged. */
+/**
+ * Flags removed certificates and records each removal once; returns how many rows were flagged. A
+ * removal explains a certificate an exact walk had flagged missing (usually a walk earlier in the same
+ * sync, which stores its days before it reads the deltas), so that flag goes.
+ */
 export async function applyRemovals(q: Queryable, register: string, events: readonly RemovalEvent[]): Promise<number> {
   if (events.length === 0) return 0;
   const [row] = await q.query<{ flagged: number }>(
@@ -31,7 +35,7 @@ export async function applyRemovals(q: Queryable, register: string, events: read
        ON CONFLICT DO NOTHING
        RETURNING 1
      ), flagged AS (
-       UPDATE certificates c SET removed_at = i.timestamp
+       UPDATE certificates c SET removed_at = i.timestamp, missing_since = NULL
        FROM input i
        WHERE c.certificate_number = i."certificateNumber" AND c.removed_at IS NULL
        RETURNING 1
@@ -42,7 +46,10 @@ export async function applyRemovals(q: Queryable, register: string, events: read
   return row?.flagged ?? 0;
 }
 
-/** Applies one UPRN correction: history first (with the old value), then the row and its document. */
+/**
+ * Applies one UPRN correction: history first (with the old value), then the row and its document. A
+ * walk that already stored the new UPRN recorded the change (the merge), so it is not recorded twice.
+ */
 export async function applyUprnChange(q: Queryable, register: string, change: UprnChange): Promise<boolean> {
   const rows = await q.query(
     `WITH old AS (
@@ -50,6 +57,9 @@ export async function applyUprnChange(q: Queryable, register: string, change: Up
      ), recorded AS (
        INSERT INTO certificate_events (register, certificate_number, event, old_uprn, new_uprn, event_at)
        SELECT $2, certificate_number, 'uprn_updated', uprn, $3, $4 FROM old
+       WHERE uprn IS DISTINCT FROM $3
+          OR NOT EXISTS (SELECT 1 FROM certificate_events e
+                         WHERE e.certificate_number = $1 AND e.event = 'uprn_updated' AND e.new_uprn IS NOT DISTINCT FROM $3)
        ON CONFLICT DO NOTHING
        RETURNING 1
      )

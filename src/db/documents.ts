@@ -1,8 +1,14 @@
 /**
- * Certificate documents beside their search rows. A document is due when the certificate has none
- * yet, or its search row changed after the document was fetched; a 404 or a failure is recorded and
- * the certificate stays due, so the next run retries it. Search-row upserts never touch these columns,
- * so a later summary can never wipe a fetched document.
+ * Certificate documents beside their search rows. Documents are a backlog with its own truth,
+ * whichever run stopped: a certificate is due one when the API walk stored it and none was tried yet
+ * (`document_status` 'due'), when a 404 or a failure was recorded for it, or when its search row
+ * changed after its document was fetched. Search-row upserts never touch these columns, so a later
+ * summary can never wipe a fetched document.
+ *
+ * The bulk file carries every detail of the certificates it holds, so a certificate it seeded
+ * (`document_status` NULL) is not due: that would be a document request for every certificate of
+ * the register, ~27 million. `documents --from --to` asks for those explicitly. A certificate flagged
+ * removed or missing is not due: the API no longer serves it.
  *
  * A fetched document also fills the typed detail columns it carries (floor area, costs,
  * descriptions…: the paths are declared once in `registers/domestic.ts`) and replaces the
@@ -20,17 +26,58 @@ export interface DocumentResult {
   error: string | null;
 }
 
-const DUE = `document_status IS DISTINCT FROM 'fetched' OR document_fetched_at < last_changed_at`;
+/** Which certificates the backlog holds; `seeded` also counts those the bulk file seeded (`documents`). */
+export interface DueScope {
+  seeded: boolean;
+}
+
+// Exactly the predicate of the partial index `certificates_documents_retry_idx`, so the planner uses it.
+const BACKLOG = `document_status IS NOT NULL AND (document_status <> 'fetched' OR document_fetched_at < last_changed_at)`;
+
+function due(scope: DueScope): string {
+  const owed = scope.seeded ? `(${BACKLOG}) OR document_status IS NULL` : BACKLOG;
+  return `removed_at IS NULL AND missing_since IS NULL AND (${owed})`;
+}
 
 /** Certificates of one registration day that need their document fetched. */
-export async function documentsDue(q: Queryable, register: string, day: string): Promise<string[]> {
+export async function documentsDue(q: Queryable, register: string, day: string, scope: DueScope = { seeded: false }): Promise<string[]> {
   const rows = await q.query<{ n: string }>(
     `SELECT certificate_number AS n FROM certificates
-     WHERE register = $1 AND registration_date = $2 AND removed_at IS NULL AND (${DUE})
+     WHERE register = $1 AND registration_date = $2 AND ${due(scope)}
      ORDER BY certificate_number`,
     [register, day],
   );
   return rows.map((r) => r.n);
+}
+
+export interface BacklogDay {
+  day: string;
+  due: number;
+}
+
+/** The backlog by registration day, newest first: what a sync drains within its request budget. */
+export async function documentsBacklog(q: Queryable, register: string, limit: number): Promise<BacklogDay[]> {
+  return q.query<BacklogDay>(
+    `SELECT registration_date::text AS day, count(*)::int AS due FROM certificates
+     WHERE register = $1 AND ${due({ seeded: false })}
+     GROUP BY registration_date ORDER BY registration_date DESC LIMIT $2`,
+    [register, limit],
+  );
+}
+
+export interface BacklogSize {
+  due: number;
+  /** Due for more than a day: what `status` calls a problem while FETCH_DOCUMENTS is on. */
+  overdue: number;
+}
+
+export async function documentsBacklogSize(q: Queryable, register: string): Promise<BacklogSize> {
+  const [row] = await q.query<BacklogSize>(
+    `SELECT count(*)::int AS due, count(*) FILTER (WHERE last_changed_at < now() - interval '1 day')::int AS overdue
+     FROM certificates WHERE register = $1 AND ${due({ seeded: false })}`,
+    [register],
+  );
+  return row ?? { due: 0, overdue: 0 };
 }
 
 /**
@@ -116,7 +163,7 @@ export async function recordDocumentsMissing(q: Queryable, register: string, day
   const [row] = await q.query<{ missing: number }>(
     `UPDATE sync_checkpoint SET documents_missing = (
        SELECT count(*)::int FROM certificates
-       WHERE register = $1 AND registration_date = $2 AND removed_at IS NULL AND (${DUE})
+       WHERE register = $1 AND registration_date = $2 AND ${due({ seeded: false })}
      ), updated_at = now()
      WHERE register = $1 AND day = $2
      RETURNING documents_missing AS missing`,
@@ -125,23 +172,12 @@ export async function recordDocumentsMissing(q: Queryable, register: string, day
   return row?.missing ?? 0;
 }
 
-/** Done days of a range with certificates still due a document, oldest first (the documents backfill). */
-export async function daysWithDocumentsDue(q: Queryable, register: string, from: string, to: string): Promise<string[]> {
-  const rows = await q.query<{ day: string }>(
-    `SELECT DISTINCT registration_date::text AS day FROM certificates
-     WHERE register = $1 AND registration_date BETWEEN $2 AND $3 AND removed_at IS NULL AND (${DUE})
-     ORDER BY 1`,
+/** Days of a range with certificates due a document, the bulk file's included, oldest first (`documents`). */
+export async function daysWithDocumentsDue(q: Queryable, register: string, from: string, to: string): Promise<BacklogDay[]> {
+  return q.query<BacklogDay>(
+    `SELECT registration_date::text AS day, count(*)::int AS due FROM certificates
+     WHERE register = $1 AND registration_date BETWEEN $2 AND $3 AND ${due({ seeded: true })}
+     GROUP BY registration_date ORDER BY registration_date`,
     [register, from, to],
   );
-  return rows.map((r) => r.day);
-}
-
-/** Done days whose last documents pass left certificates without a document: retried by every sync. */
-export async function daysMissingDocuments(q: Queryable, register: string, limit: number): Promise<string[]> {
-  const rows = await q.query<{ day: string }>(
-    `SELECT day::text AS day FROM sync_checkpoint
-     WHERE register = $1 AND status = 'done' AND documents_missing > 0 ORDER BY day LIMIT $2`,
-    [register, limit],
-  );
-  return rows.map((r) => r.day);
 }

@@ -30,7 +30,7 @@ export function lockDataDir(dataDir: string): () => void {
       const pid = Number(readFileSync(path, 'utf8'));
       if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
         throw new DatabaseError(
-          'DB_UNAVAILABLE',
+          'DB_IN_USE',
           `the embedded database in ${dataDir} is in use by process ${pid}: stop it first, or set DATABASE_URL to share a PostgreSQL server between processes`,
         );
       }

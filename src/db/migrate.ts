@@ -7,6 +7,9 @@ import { fileURLToPath } from 'node:url';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import type { Db } from './client.js';
 import { DatabaseError } from '../errors.js';
+import { transientDbCode } from './transient.js';
+
+const INVALID_CATALOG = '3D000';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
@@ -47,6 +50,11 @@ export async function migrate(db: Db, migrationsFolder = MIGRATIONS_FOLDER): Pro
       return { applied: count, total: migrations.length };
     });
   } catch (cause) {
+    // An unreachable server is waited for by the caller; only a real refusal is a migration failure.
+    if (transientDbCode(cause)) throw cause;
+    if ((cause as { code?: string }).code === INVALID_CATALOG) {
+      throw new DatabaseError('DB_UNAVAILABLE', `${db.target}: ${(cause as Error).message}; create the database or fix DATABASE_URL`, { cause });
+    }
     throw new DatabaseError(
       'DB_MIGRATION_FAILED',
       `applying database migrations failed: ${(cause as Error).message}. Check that the database user may create tables and views`,

@@ -81,6 +81,11 @@ export const certificates = pgTable(
     documentError: text('document_error'),
     /** Set when the API's deltas report the certificate removed (cancelled or opted out); never deleted. */
     removedAt: tstz('removed_at'),
+    /**
+     * Set when an exact walk of its registration day no longer finds it and no removal was reported;
+     * cleared when search serves it again or a removal explains it. Never deleted.
+     */
+    missingSince: tstz('missing_since'),
     /** Where the typed columns last came from: 'api' (live) or 'bulk' (the monthly file, never allowed to overwrite 'api'). */
     source: text('source').notNull().default('api'),
     /**
@@ -101,10 +106,22 @@ export const certificates = pgTable(
     // The few removed certificates: every day's upsert looks for reappearances among them, and must not
     // scan the whole table to do it.
     index('certificates_removed_idx').on(t.certificateNumber).where(sql`removed_at IS NOT NULL`),
+    // The same for the few flagged missing.
+    index('certificates_missing_idx').on(t.certificateNumber).where(sql`missing_since IS NOT NULL`),
+    // The documents backlog, on any day: due, failed, not found, or older than the row's last change.
+    // Rows the bulk file seeded (NULL) are not in it, so a bulk load never writes it; the backlog's
+    // query names this predicate, so the planner reads it (unlike 0006's, which nothing read).
+    index('certificates_documents_retry_idx')
+      .on(t.register, t.registrationDate)
+      .where(sql`document_status IS NOT NULL AND (document_status <> 'fetched' OR document_fetched_at < last_changed_at)`),
   ],
 );
 
-export const DOCUMENT_STATUSES = ['fetched', 'not_found', 'failed'] as const;
+/**
+ * 'due': the API walk stored the certificate and no document was tried yet. NULL: the bulk file
+ * seeded it (its details came with the file, so no document is owed unless `documents` asks).
+ */
+export const DOCUMENT_STATUSES = ['due', 'fetched', 'not_found', 'failed'] as const;
 export type DocumentStatus = (typeof DOCUMENT_STATUSES)[number];
 
 /** What happened to a certificate after it was first stored: removals, reappearances, UPRN changes. */
@@ -114,7 +131,7 @@ export const certificateEvents = pgTable(
     id: serial('id').primaryKey(),
     register: text('register').notNull().default('domestic'),
     certificateNumber: text('certificate_number').notNull(),
-    /** removed | reappeared | uprn_updated */
+    /** removed | reappeared | uprn_updated | missing */
     event: text('event').notNull(),
     oldUprn: bigint('old_uprn', { mode: 'number' }),
     newUprn: bigint('new_uprn', { mode: 'number' }),
@@ -228,6 +245,8 @@ export const syncCheckpoint = pgTable(
     leaseExpiresAt: tstz('lease_expires_at'),
     startedAt: tstz('started_at'),
     finishedAt: tstz('finished_at'),
+    /** When a walk of the day last ended done: the re-verification walks the oldest first (null: never). */
+    verifiedAt: tstz('verified_at'),
     updatedAt: tstz('updated_at').notNull().defaultNow(),
   },
   (t) => [

@@ -36,6 +36,8 @@ export interface ApiAttempt {
   /** 'retry': this attempt failed and will be retried; 'fail': the request gave up. */
   outcome?: 'ok' | 'retry' | 'fail';
   reason?: string | undefined;
+  /** The failure's class, as the client classified it (never parsed from `reason`'s text). */
+  failure?: string | undefined;
 }
 
 export interface RunFinishedInfo {
@@ -118,7 +120,7 @@ export class Metrics {
     this.requests.inc({ endpoint, status: statusLabel(e.status) });
     if (Number.isFinite(e.durationMs) && e.durationMs >= 0) this.latency.observe({ endpoint }, e.durationMs / 1000);
     if (e.status === 429) this.rateLimited.inc({ endpoint });
-    if (e.outcome === 'retry') this.retries.inc({ endpoint, reason: retryReason(e.reason) });
+    if (e.outcome === 'retry') this.retries.inc({ endpoint, reason: retryReason(e.failure) });
     if (e.outcome === 'fail') this.failedRequests.inc({ endpoint });
   }
 
@@ -195,6 +197,8 @@ export class Metrics {
       if (s.daysBehind !== null) set({}, s.daysBehind);
     });
     gauge('missing_days', 'Days up to yesterday that are not done', [], (set, s) => set({}, s.missingDays));
+    gauge('documents_due', 'Certificates due a document (none yet, a 404 or failure to retry, or changed since)', [], (set, s) => set({}, s.documentsDue));
+    gauge('documents_overdue', 'Certificates due a document for more than a day', [], (set, s) => set({}, s.documentsOverdue));
     gauge('last_run_start_timestamp_seconds', 'When the newest run of each kind started', ['kind'], (set, s) => {
       for (const r of runsOf(s)) set({ kind: r.kind }, r.startedAt);
     });
@@ -268,13 +272,7 @@ function statusLabel(status: number | undefined): string {
   return status !== undefined && Number.isInteger(status) && status >= 100 && status <= 599 ? String(status) : '0';
 }
 
-/** "HTTP 429 (Retry-After)", "connection failed (ECONNRESET)", … → one of RETRY_REASONS. */
-export function retryReason(reason: string | undefined): RetryReason {
-  if (!reason) return 'other';
-  if (reason.startsWith('HTTP 429')) return 'rate_limited';
-  if (/^HTTP 5\d\d/.test(reason)) return 'server_error';
-  if (reason.startsWith('connection failed')) return 'connection';
-  if (reason.startsWith('timed out')) return 'timeout';
-  if (reason.startsWith('unreadable')) return 'bad_body';
-  return 'other';
+/** The client's failure class, or 'other' for anything this registry has no label for. */
+export function retryReason(failure: string | undefined): RetryReason {
+  return (RETRY_REASONS as readonly string[]).includes(failure ?? '') ? (failure as RetryReason) : 'other';
 }

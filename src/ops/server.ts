@@ -1,12 +1,14 @@
 /**
- * The operations endpoint: `/metrics` (Prometheus text format) and `/healthz` (200 while the
- * scheduler runs and the database answers `SELECT 1` in time; 503 naming what is wrong otherwise).
- * It reads state only and never drives a sync. The port is the caller's business (METRICS_PORT).
+ * The operations endpoint: `/metrics` (Prometheus text format), `/healthz` (200 while the
+ * scheduler runs and the database answers `SELECT 1` in time; 503 naming what is wrong otherwise)
+ * and `/status.json` (what `status --json` prints). It reads state only, with fixed queries, and
+ * never drives a sync. The port is the caller's business (METRICS_PORT).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Queryable } from '../db/client.js';
+import { ConfigError } from '../errors.js';
 import type { Metrics } from './metrics.js';
 import { withTimeout } from './state-queries.js';
 
@@ -21,6 +23,8 @@ export interface OpsServerOptions {
   logger: Logger;
   /** How long `/healthz` waits for `SELECT 1` (default 2 s). Keep it below the probes' timeoutSeconds (5 s in deploy/). */
   healthTimeoutMs?: number;
+  /** What `status --json` prints, for `/status.json` (fixed queries; nothing a request sends is run). */
+  status?: () => Promise<unknown>;
 }
 
 export interface OpsServer {
@@ -91,7 +95,16 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       send(res, req, h.ok ? 200 : 503, 'application/json', JSON.stringify(body));
       return;
     }
-    send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try /metrics or /healthz\n');
+    if (path === '/status.json' && o.status) {
+      try {
+        send(res, req, 200, 'application/json', JSON.stringify(await o.status()));
+      } catch (error) {
+        log.warn({ err: { message: (error as Error).message } }, 'status failed');
+        send(res, req, 500, 'text/plain; charset=utf-8', `status failed: ${(error as Error).message}\n`);
+      }
+      return;
+    }
+    send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try /metrics, /healthz or /status.json\n');
   };
 
   const server = createServer((req, res) => {
@@ -105,9 +118,13 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   server.on('clientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const refuse = (error: NodeJS.ErrnoException) => {
+      const why = error.code === 'EADDRINUSE' ? 'is in use by another process' : `cannot be listened on (${error.code ?? error.message})`;
+      reject(new ConfigError(`METRICS_PORT ${o.port} ${why}: set METRICS_PORT to a free port, or 0 to serve no /metrics`, { cause: error }));
+    };
+    server.once('error', refuse);
     server.listen(o.port, o.host ?? '0.0.0.0', () => {
-      server.off('error', reject);
+      server.off('error', refuse);
       resolve();
     });
   });

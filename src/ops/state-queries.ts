@@ -3,6 +3,7 @@
  * the queries can be read (and tuned) in one place. Everything here only reads: a scrape must never
  * change the mirror.
  */
+import { documentsBacklogSize } from '../db/documents.js';
 import type { Queryable } from '../db/client.js';
 
 export interface LastRun {
@@ -26,6 +27,9 @@ export interface MirrorState {
   missingDays: number;
   /** The newest run of each kind. */
   lastRuns: LastRun[];
+  /** Certificates due a document (`db/documents.ts`), and those due for more than a day. */
+  documentsDue: number;
+  documentsOverdue: number;
 }
 
 const DAYS_SQL = `SELECT status, count(*)::int AS n FROM sync_checkpoint WHERE register = $1 GROUP BY status`;
@@ -46,7 +50,7 @@ const RUNS_SQL = `
              FROM sync_runs WHERE register = $1 AND outcome = 'succeeded'
              GROUP BY kind) s USING (kind)`;
 
-/** One consistent-enough read of the mirror's state (three statements, run one after another). */
+/** One consistent-enough read of the mirror's state (four statements, run one after another). */
 export async function readMirrorState(q: Queryable, register: string): Promise<MirrorState> {
   // Sequential on purpose: PGlite has one connection anyway, and on a pool a scrape should take one
   // connection, not three, away from the sync.
@@ -56,7 +60,10 @@ export async function readMirrorState(q: Queryable, register: string): Promise<M
     RUNS_SQL,
     [register],
   );
+  const documents = await documentsBacklogSize(q, register);
   return {
+    documentsDue: documents.due,
+    documentsOverdue: documents.overdue,
     daysByStatus: new Map(days.map((d) => [d.status, Number(d.n)])),
     newestDoneDay: lag?.newest ?? null,
     daysBehind: lag?.behind ?? null,

@@ -5,8 +5,8 @@
  */
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
-import { documentsDue, recordDocumentsMissing, storeDocuments, type DocumentResult } from '../db/documents.js';
-import { ApiError, isFatal } from '../errors.js';
+import { documentsDue, recordDocumentsMissing, storeDocuments, type DocumentResult, type DueScope } from '../db/documents.js';
+import { AbortedError, stopsRun } from '../errors.js';
 import type { EpbApi } from './ports.js';
 
 export const DOCUMENT_BATCH = 200;
@@ -26,9 +26,9 @@ export interface DocumentDeps {
   register: string;
 }
 
-export async function fetchDocumentsForDay(deps: DocumentDeps, day: string, signal?: AbortSignal): Promise<DocumentsReport> {
+export async function fetchDocumentsForDay(deps: DocumentDeps, day: string, signal?: AbortSignal, scope?: DueScope): Promise<DocumentsReport> {
   const { db, api, register } = deps;
-  const due = await documentsDue(db, register, day);
+  const due = await documentsDue(db, register, day, scope);
   const report: DocumentsReport = { fetched: 0, notFound: 0, failed: 0, missing: 0 };
   for (let i = 0; i < due.length; i += DOCUMENT_BATCH) {
     const batch = await Promise.all(due.slice(i, i + DOCUMENT_BATCH).map((n) => fetchOne(api, n, signal)));
@@ -53,7 +53,7 @@ async function fetchOne(api: EpbApi, certificateNumber: string, signal?: AbortSi
     return { certificateNumber, status: 'fetched', document: result.document, error: null };
   } catch (error) {
     // A bad token or a shutdown stops the whole pass; anything else is this certificate's problem.
-    if (isFatal(error) || (error instanceof ApiError && error.code === 'ABORTED')) throw error;
+    if (stopsRun(error) || error instanceof AbortedError) throw error;
     return { certificateNumber, status: 'failed', document: null, error: (error as Error).message };
   }
 }

@@ -4,12 +4,20 @@
  */
 import { addDays, eachDay } from '../days.js';
 
+/**
+ * Why a day is in the plan: a day after the frontier (`new`), an earlier day not done (`retry`), a
+ * recent done day probed for late arrivals (`lookback`), an old done day walked again in full
+ * (`reverify`), or a day of an explicit range (`backfill`).
+ */
+export type WorkReason = 'new' | 'retry' | 'lookback' | 'reverify' | 'backfill';
+
 export interface WorkItem {
   day: string;
-  /** Walk even if the checkpoint says done (backfill --force, a changed lookback day). */
+  /** Walk even if the checkpoint says done (backfill --force, a changed lookback day, a re-verification). */
   force: boolean;
   /** For a lookback day: the total recorded when it was done. The day is re-walked only if the API's differs. */
   lookbackExpected?: number | null;
+  reason?: WorkReason;
 }
 
 export interface SyncPlanInput {
@@ -22,28 +30,43 @@ export interface SyncPlanInput {
   notDone: readonly string[];
   /** The most recent done days (SYNC_LOOKBACK_DAYS of them) with their recorded totals. */
   recentDone: ReadonlyArray<{ day: string; expectedCount: number | null }>;
+  /** How many done days to walk again in full (SYNC_REVERIFY_DAYS); 0 or absent: none. */
+  reverifyDays?: number;
+  /**
+   * Done days in the order they are due for re-verification (never verified first, then oldest
+   * verification). May hold more than `reverifyDays`: days the sync works anyway are left out first.
+   */
+  reverifyCandidates?: readonly string[];
 }
 
 /**
  * The incremental sync: every day after the frontier up to yesterday (from SYNC_START_DATE on an empty
  * checkpoint), every earlier day the checkpoint holds as not done, then a cheap re-check of the most
- * recent done days for late arrivals.
+ * recent done days for late arrivals, then full re-walks of the done days verified longest ago (the
+ * only way to see an opt-in or a silent UPRN fill: the change feed reports neither).
  */
 export function planSync(input: SyncPlanInput): WorkItem[] {
   const from = input.frontier ? addDays(input.frontier, 1) : input.startDate;
   const walk = new Set(input.notDone.filter((day) => day <= input.newest));
   for (const day of eachDay(from, input.newest)) walk.add(day);
-  const items: WorkItem[] = [...walk].sort().map((day) => ({ day, force: false }));
-  const lookback = input.recentDone
+  // Only days the checkpoint holds as not done lie before the frontier.
+  const items: WorkItem[] = [...walk].sort().map((day) => ({ day, force: false, reason: day < from ? 'retry' : 'new' }));
+  const lookback: WorkItem[] = input.recentDone
     .filter((d) => !walk.has(d.day) && d.day <= input.newest)
     .sort((a, b) => (a.day < b.day ? -1 : 1))
-    .map((d) => ({ day: d.day, force: true, lookbackExpected: d.expectedCount }));
-  return [...items, ...lookback];
+    .map((d) => ({ day: d.day, force: true, lookbackExpected: d.expectedCount, reason: 'lookback' }));
+  const planned = new Set([...walk, ...lookback.map((item) => item.day)]);
+  // Last, so an interrupted run has done the new days first; most overdue first among themselves.
+  const reverify: WorkItem[] = [...new Set(input.reverifyCandidates ?? [])]
+    .filter((day) => !planned.has(day) && day <= input.newest)
+    .slice(0, Math.max(0, input.reverifyDays ?? 0))
+    .map((day) => ({ day, force: true, reason: 'reverify' }));
+  return [...items, ...lookback, ...reverify];
 }
 
 /** A backfill: exactly the range; done days are skipped unless forced. */
 export function planBackfill(from: string, to: string, done: ReadonlySet<string>, force: boolean): WorkItem[] {
   const items: WorkItem[] = [];
-  for (const day of eachDay(from, to)) if (force || !done.has(day)) items.push({ day, force });
+  for (const day of eachDay(from, to)) if (force || !done.has(day)) items.push({ day, force, reason: 'backfill' });
   return items;
 }

@@ -1,30 +1,30 @@
 /**
- * A run from start to outcome: `concurrency` day walkers claim days from the plan, fetch them (the API
- * client's limiter bounds the requests) and hand each finished day to the writers through a bounded
- * queue; a writer commits each day's rows with its checkpoint. Leases and the run's heartbeat are
- * renewed on a timer. Shutdown (the signal) stops claiming, releases days not yet stored, lets the
- * writers commit what they hold, and closes the run as `interrupted`.
+ * The days of a sync or backfill, from plan to stored: `concurrency` day walkers claim days from the
+ * plan, fetch them (the API client's limiter bounds the requests) and hand each finished day to the
+ * writers through a bounded queue; a writer commits each day's rows with its checkpoint. The run's
+ * life (start, heartbeat, outcome, metrics, the webhook, the operator's line) is `runs/run.ts`'s; the
+ * day leases are renewed on its heartbeat. Shutdown (or an error that stops the run) stops claiming,
+ * releases days not yet stored, and lets the writers commit what they hold.
  */
-import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Config } from '../config/types.js';
 import type { Db } from '../db/client.js';
 import { claimDay, finishDay, releaseDay, renewLeases, type DayState } from '../db/checkpoint.js';
-import { closeAbandonedImports } from '../db/bulk.js';
-import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
-import type { RunOutcome } from '../db/schema.js';
-import { ApiError, EpcSyncError, isFatal } from '../errors.js';
+import { documentsBacklog } from '../db/documents.js';
+import { AbortedError, ApiError, hasCode, stopsRun, type EpcSyncError } from '../errors.js';
+import type { Metrics } from '../ops/metrics.js';
+import type { Notifier } from '../ops/notify.js';
+import { Run, rate, type RunReport } from '../runs/run.js';
+import { waitOrStop } from '../wait.js';
+import { applyDeltas } from './deltas.js';
+import { fetchDocumentsForDay } from './documents.js';
 import type { WorkItem } from './plan.js';
 import type { EpbApi } from './ports.js';
 import { BoundedQueue } from './queue.js';
 import { storeDay } from './store.js';
-import { applyDeltas } from './deltas.js';
-import { fetchDocumentsForDay } from './documents.js';
-import { daysMissingDocuments } from '../db/documents.js';
 import { walkDay, type DayFetch } from './walk-day.js';
-import { withDbRetry } from './db-retry.js';
-import type { Metrics } from '../ops/metrics.js';
-import type { Notifier } from '../ops/notify.js';
+
+export type { RunReport } from '../runs/run.js';
 
 export interface RunDeps {
   db: Db;
@@ -47,23 +47,14 @@ export interface RunSpec {
   deltasUpTo?: string;
 }
 
-export interface RunReport {
-  runId: number;
-  outcome: Exclude<RunOutcome, 'running'>;
-  counts: RunCounts;
-  /** Days skipped because they were done (or unchanged on a lookback check). */
-  daysSkipped: number;
-  /** The error that stopped the run, if one did (403, bad configuration, the database gone). */
-  fatal: Error | null;
-}
-
 interface Claimed {
   item: WorkItem;
   previous: DayState | null;
   fetch: DayFetch;
 }
 
-const PROGRESS_EVERY_MS = 10_000;
+/** Days of the documents backlog read per sync (newest first): far more than one night can fetch. */
+const BACKLOG_DAYS = 5000;
 
 /**
  * Days stored at once. On a server, two: while one day's COPY runs, the other's round trips (claim,
@@ -73,169 +64,166 @@ const PROGRESS_EVERY_MS = 10_000;
  */
 const writersFor = (db: Db) => (db.dialect === 'postgres' ? 2 : 1);
 
-export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal): Promise<RunReport> {
-  const { db, api, config, logger } = deps;
+export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSignal): Promise<RunReport> {
+  const { db, config } = deps;
   const register = config.sync.register;
-  const leaseSeconds = config.sync.leaseSeconds;
-
-  const retrying = <T>(what: string, fn: () => Promise<T>) => withDbRetry(what, fn, logger, signal);
-  await retrying('closing abandoned runs', async () => {
-    await closeAbandonedRuns(db, register, leaseSeconds * 3);
-    await closeAbandonedImports(db, register);
-  });
-  const runId = await retrying('starting the run', () => startRun(db, {
-    register,
-    kind: spec.kind,
-    rangeFrom: spec.rangeFrom,
-    rangeTo: spec.rangeTo,
-    host: hostname(),
-    pid: process.pid,
-  }));
-  const owner = `${hostname()}:${process.pid}:${runId}`;
-  const log = logger.child({ run: runId, kind: spec.kind });
-  const counts: RunCounts = { daysPlanned: spec.items.length, daysDone: 0, daysIncomplete: 0, daysFailed: 0, rowsUpserted: 0, documentsFetched: 0, requests: 0 };
-  let daysSkipped = spec.skipped ?? 0;
-  let fatal: Error | null = null;
-  let deltaError: Error | null = null;
-
-  // One controller for everything in flight: aborted by shutdown or by a fatal error.
-  const stop = new AbortController();
-  const onAbort = () => stop.abort();
-  signal?.addEventListener('abort', onAbort, { once: true });
-  if (signal?.aborted) stop.abort();
-  const stopWith = (error: Error) => {
-    fatal ??= error;
-    stop.abort();
-  };
-
   const queue = new BoundedQueue<Claimed>(2);
   let inFlight = 0;
-  const heartbeat = setInterval(() => {
-    void Promise.all([renewLeases(db, owner, leaseSeconds), heartbeatRun(db, runId, counts)]).catch((err: Error) =>
-      log.warn({ err: { message: err.message } }, 'could not renew leases; will retry'),
-    );
-  }, Math.max(500, (leaseSeconds * 1000) / 3));
-  const progress = setInterval(
-    () => log.info({ ...counts, daysSkipped, daysInFlight: inFlight, storeQueue: queue.depth }, 'progress'),
-    PROGRESS_EVERY_MS,
+  let owner = '';
+  // Known once the backlog has been read; progress lines report it from then on.
+  let documentsDue: number | null = null;
+  const started = Date.now();
+  const run = await Run.start(
+    { db, logger: deps.logger, register, leaseSeconds: config.sync.leaseSeconds, metrics: deps.metrics, notifier: deps.notifier },
+    {
+      kind: spec.kind, rangeFrom: spec.rangeFrom, rangeTo: spec.rangeTo, daysPlanned: spec.items.length,
+      onHeartbeat: () => renewLeases(db, owner, config.sync.leaseSeconds),
+      progress: () => ({
+        daysInFlight: inFlight, storeQueue: queue.depth,
+        documentsPerSecond: rate(run.counts.documentsFetched, started), ...(documentsDue === null ? {} : { documentsDue }),
+      }),
+    },
+    shutdown,
   );
+  owner = run.owner;
+  run.daysSkipped = spec.skipped ?? 0;
+  const { counts, log } = run;
   const depths = setInterval(() => {
     deps.metrics?.queueDepth('store', queue.depth);
     deps.metrics?.queueDepth('days_in_flight', inFlight);
   }, 1000);
 
-  const runStartedAt = Date.now();
-  deps.metrics?.runStarted(spec.kind);
-  log.info({ days: spec.items.length, from: spec.rangeFrom, to: spec.rangeTo }, 'run started');
-
   /** Claim, fetch and hand over one day. Returns 'busy' when another process holds it. */
   const work = async (item: WorkItem): Promise<'busy' | 'handled'> => {
-    const key = { register, day: item.day };
-    if (item.lookbackExpected !== undefined) {
-      counts.requests += 1;
-      const probe = await api.searchDay({ register, day: item.day, page: 1, pageSize: 1 }, stop.signal);
-      const total = probe.kind === 'empty' ? 0 : probe.totalRecords;
-      if (total === item.lookbackExpected) {
-        daysSkipped += 1;
-        return 'handled';
-      }
-      log.info({ day: item.day, recorded: item.lookbackExpected, now: total }, 'late arrivals: re-walking day');
+    if (item.lookbackExpected !== undefined && (await unchangedSince(deps.api, register, item, run))) {
+      run.daysSkipped += 1;
+      return 'handled';
     }
-    const claim = await retrying(`claiming ${item.day}`, () => claimDay(db, { ...key, owner, runId, leaseSeconds, force: item.force }));
+    const claim = await run.db(`claiming ${item.day}`, () =>
+      claimDay(db, { register, day: item.day, owner, runId: run.id, leaseSeconds: config.sync.leaseSeconds, force: item.force }));
     if (claim.kind === 'done') {
-      daysSkipped += 1;
+      run.daysSkipped += 1;
       return 'handled';
     }
     if (claim.kind === 'busy') return 'busy';
     inFlight += 1;
     try {
       const fetch = await walkDay(
-        api,
+        deps.api,
         { register, day: item.day, pageSize: config.api.pageSize, reconcileAttempts: config.sync.reconcileAttempts },
-        stop.signal,
+        run.signal,
       );
       counts.requests += fetch.requests;
       await queue.push({ item, previous: claim.previous, fetch });
     } catch (error) {
-      await settleFailedDay(item, claim.previous?.status ?? null, error as Error);
+      await settleFailedDay(item.day, claim.previous?.status ?? null, error as Error);
     } finally {
       inFlight -= 1;
     }
     return 'handled';
   };
 
-  const settleFailedDay = async (item: WorkItem, previous: DayState['status'] | null, error: Error) => {
-    const key = { register, day: item.day };
-    if (isFatal(error)) {
-      stopWith(error);
-      await retrying(`releasing ${item.day}`, () => releaseDay(db, key, owner, previous));
-    } else if (stop.signal.aborted || isTodayRefusal(error)) {
-      // Shutdown, or the API's clock says the day has not ended yet: give the day back untouched.
-      await retrying(`releasing ${item.day}`, () => releaseDay(db, key, owner, previous));
-    } else {
-      counts.daysFailed += 1;
-      log.error({ day: item.day, err: describe(error) }, 'day failed; the next run retries it');
-      await retrying(`recording ${item.day} as failed`, () =>
-        finishDay(db, {
-          ...key, owner, status: 'failed', expectedCount: null, storedCount: null, rejectedCount: 0,
-          pages: 0, requests: 0, error: describe(error).message,
-        }),
-      );
+  const release = (day: string, previous: DayState['status'] | null) =>
+    run.db(`releasing ${day}`, () => releaseDay(db, { register, day }, owner, previous)).catch((error: Error) =>
+      // The lease runs out by itself: the day is walked again by the next run.
+      log.warn({ day, err: describe(error) }, 'could not give the day back; its lease will run out'));
+
+  const settleFailedDay = async (day: string, previous: DayState['status'] | null, error: Error) => {
+    if (stopsRun(error)) run.stop(error);
+    if (stopsRun(error) || run.signal.aborted || error instanceof AbortedError || hasCode(error, 'API_DAY_NOT_OVER')) {
+      // Stopping, or the API's clock says the day has not ended yet: give the day back untouched.
+      await release(day, previous);
+      return;
     }
+    counts.daysFailed += 1;
+    log.error({ day, err: describe(error) }, 'day failed; the next run retries it');
+    await run.db(`recording ${day} as failed`, () =>
+      finishDay(db, {
+        register, day, owner, status: 'failed', expectedCount: null, storedCount: null, rejectedCount: 0,
+        pages: 0, requests: 0, error: describe(error).message,
+      })).catch((err: Error) => log.warn({ day, err: describe(err) }, 'could not record the failure; its lease will run out'));
   };
 
   const documentsFor = async (day: string) => {
     try {
-      const docs = await fetchDocumentsForDay({ db, api, logger: log, register }, day, stop.signal);
+      const docs = await fetchDocumentsForDay({ db, api: deps.api, logger: log, register }, day, run.signal);
       counts.documentsFetched += docs.fetched;
       deps.metrics?.documentsUpserted(docs.fetched);
       counts.requests += docs.fetched + docs.notFound + docs.failed;
     } catch (error) {
-      if (isFatal(error)) stopWith(error as Error);
-      else if (!stop.signal.aborted) log.error({ day, err: describe(error as Error) }, 'fetching documents failed; the next run retries them');
+      if (stopsRun(error)) run.stop(error as Error);
+      else if (!run.signal.aborted) log.error({ day, err: describe(error as Error) }, 'fetching documents failed; the next run retries them');
+    }
+  };
+
+  const store = async ({ fetch, previous, item }: Claimed) => {
+    const started = Date.now();
+    try {
+      // The whole day's transaction is repeated after an outage: it is an idempotent upsert.
+      const result = await run.db(`storing ${fetch.day}`, () => storeDay(db, { register, owner, runId: run.id, fetch }));
+      counts.rowsUpserted += result.inserted + result.changed;
+      deps.metrics?.rowsUpserted(result.inserted + result.changed);
+      deps.metrics?.rejects(fetch.rejects.length);
+      if (result.status === 'done') counts.daysDone += 1;
+      else counts.daysIncomplete += 1;
+      const line = {
+        day: fetch.day, status: result.status, expected: fetch.expected, stored: fetch.rows.length,
+        rejected: fetch.rejects.length, inserted: result.inserted, changed: result.changed,
+        pages: fetch.pages, requests: fetch.requests, storeMs: Date.now() - started, reason: item.reason, missing: result.missing,
+      };
+      if (fetch.strays.length > 0) {
+        log.warn({ day: fetch.day, strays: fetch.strays.length, theirDays: [...new Set(fetch.strays.map((r) => r.registrationDate))].slice(0, 5) },
+          'the API answered rows of other days for this day: stored under their own days, not counted here');
+      }
+      if (result.status === 'done') log.info(line, 'day stored');
+      else log.warn({ ...line, shortfall: fetch.shortfall, stoppedAt: fetch.stoppedAt }, 'day incomplete: rows still missing after reconciliation');
+      if (config.sync.fetchDocuments && !run.signal.aborted) await documentsFor(fetch.day);
+    } catch (error) {
+      if (run.signal.aborted) {
+        log.warn({ day: fetch.day, err: describe(error as Error) }, 'day not stored: shutting down; the next run walks it again');
+      } else {
+        counts.daysFailed += 1;
+        log.error({ day: fetch.day, err: describe(error as Error) }, 'storing day failed; the next run retries it');
+      }
+      if ((error as EpcSyncError).code !== 'LEASE_LOST') await release(fetch.day, previous?.status ?? null);
+    }
+  };
+
+  /**
+   * Every certificate still due a document, whichever run left it (a run stopped mid-documents, a
+   * 404, a failure), newest day first, until the run's requests reach SYNC_REQUEST_BUDGET.
+   */
+  const drainBacklog = async () => {
+    const budget = config.sync.requestBudget > 0 ? config.sync.requestBudget : Number.POSITIVE_INFINITY;
+    const backlog = await run.db('reading the documents backlog', () => documentsBacklog(db, register, BACKLOG_DAYS));
+    documentsDue = backlog.reduce((n, d) => n + d.due, 0);
+    if (documentsDue > 0) log.info({ documentsDue, days: backlog.length }, 'documents due');
+    for (const { day, due } of backlog) {
+      if (run.signal.aborted) break;
+      if (counts.requests >= budget) {
+        log.info({ documentsDue, requests: counts.requests, budget }, 'request budget spent (SYNC_REQUEST_BUDGET): the next sync goes on with the documents due');
+        break;
+      }
+      const before = counts.documentsFetched;
+      await documentsFor(day);
+      documentsDue -= Math.min(due, counts.documentsFetched - before);
     }
   };
 
   const writeDays = async () => {
-    for await (const claimed of queue) {
-      const { fetch } = claimed;
-      const started = Date.now();
-      try {
-        // The whole day's transaction is repeated after an outage: it is an idempotent upsert.
-        const result = await withDbRetry(`storing ${fetch.day}`, () => storeDay(db, { register, owner, runId, fetch }), log);
-        counts.rowsUpserted += result.inserted + result.changed;
-        deps.metrics?.rowsUpserted(result.inserted + result.changed);
-        deps.metrics?.rejects(fetch.rejects.length);
-        if (result.status === 'done') counts.daysDone += 1;
-        else counts.daysIncomplete += 1;
-        const line = {
-          day: fetch.day, status: result.status, expected: fetch.expected, stored: fetch.rows.length,
-          rejected: fetch.rejects.length, inserted: result.inserted, changed: result.changed,
-          pages: fetch.pages, requests: fetch.requests, storeMs: Date.now() - started,
-        };
-        if (result.status === 'done') log.info(line, 'day stored');
-        else log.warn({ ...line, shortfall: fetch.shortfall }, 'day incomplete: rows still missing after reconciliation');
-        if (config.sync.fetchDocuments && !stop.signal.aborted) await documentsFor(fetch.day);
-      } catch (error) {
-        counts.daysFailed += 1;
-        log.error({ day: fetch.day, err: describe(error as Error) }, 'storing day failed; the next run retries it');
-        if ((error as EpcSyncError).code !== 'LEASE_LOST') {
-          await releaseDay(db, { register, day: fetch.day }, owner, claimed.previous?.status ?? null).catch(() => undefined);
-        }
-      }
-    }
+    for await (const claimed of queue) await store(claimed);
   };
   const writers = Promise.all(Array.from({ length: writersFor(db) }, writeDays));
 
-  const walkers = async (items: Iterator<WorkItem>, busy: WorkItem[]) => {
+  const walk = async (items: Iterator<WorkItem>, busy: WorkItem[]) => {
     const one = async () => {
-      for (let next = items.next(); !next.done && !stop.signal.aborted; next = items.next()) {
+      for (let next = items.next(); !next.done && !run.signal.aborted; next = items.next()) {
         try {
           if ((await work(next.value)) === 'busy') busy.push(next.value);
         } catch (error) {
           // Errors outside a claimed day (a lookback probe, the claim itself).
-          if (stop.signal.aborted) break;
-          if (isFatal(error) || !(error instanceof ApiError)) stopWith(error as Error);
+          if (run.signal.aborted) break;
+          if (stopsRun(error) || !(error instanceof ApiError)) run.stop(error as Error);
           else {
             counts.daysFailed += 1;
             log.error({ day: next.value.day, err: describe(error) }, 'could not check day');
@@ -246,33 +234,20 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
     await Promise.all(Array.from({ length: config.api.concurrency }, one));
   };
 
-  const followDeltas = async (upTo: string) => {
-    try {
-      const deltas = await applyDeltas({ db, api, logger: log, register, lookbackDays: config.sync.lookbackDays }, upTo, stop.signal);
-      log.info(deltas, 'deltas up to date');
-    } catch (error) {
-      if (isFatal(error)) stopWith(error as Error);
-      else if (!stop.signal.aborted) {
-        deltaError = error as Error;
-        log.error({ err: describe(deltaError) }, 'applying deltas failed; the next sync continues from the last day applied');
-      }
-    }
-  };
-
   try {
     try {
       let pending: WorkItem[] = [];
-      await walkers(spec.items[Symbol.iterator](), pending);
+      await walk(spec.items[Symbol.iterator](), pending);
       // Days another process held: wait for it to finish them or for its lease to run out.
-      const deadline = Date.now() + leaseSeconds * 3000;
-      while (pending.length > 0 && !stop.signal.aborted && Date.now() < deadline) {
+      const deadline = Date.now() + config.sync.leaseSeconds * 3000;
+      while (pending.length > 0 && !run.signal.aborted && Date.now() < deadline) {
         log.info({ days: pending.length }, 'waiting for days leased by another process');
-        await sleep(Math.min(leaseSeconds * 500, 5000), stop.signal);
+        if (await waitOrStop(Math.min(config.sync.leaseSeconds * 500, 5000), run.signal)) break;
         const again = pending;
         pending = [];
-        await walkers(again[Symbol.iterator](), pending);
+        await walk(again[Symbol.iterator](), pending);
       }
-      if (pending.length > 0 && !stop.signal.aborted) {
+      if (pending.length > 0 && !run.signal.aborted) {
         counts.daysIncomplete += pending.length;
         log.warn({ days: pending.map((p) => p.day) }, 'days still held by another process; not done by this run');
       }
@@ -280,54 +255,44 @@ export async function runDays(deps: RunDeps, spec: RunSpec, signal?: AbortSignal
       queue.close();
       await writers;
     }
-    if (spec.kind === 'sync' && config.sync.fetchDocuments) {
-      // Documents that failed or were not found last time, on days that are otherwise done.
-      for (const day of await daysMissingDocuments(db, register, 1000)) {
-        if (stop.signal.aborted) break;
-        await documentsFor(day);
-      }
-    }
-    if (spec.deltasUpTo && config.sync.followDeltas && !stop.signal.aborted) await followDeltas(spec.deltasUpTo);
+    if (spec.kind === 'sync' && config.sync.fetchDocuments && !run.signal.aborted) await drainBacklog();
+    if (spec.deltasUpTo && config.sync.followDeltas && !run.signal.aborted) await followDeltas(deps, run, spec.deltasUpTo);
+  } catch (error) {
+    // Only the database can get here (every API error is settled per day): the run ends failed.
+    if (!run.signal.aborted) run.stop(error as Error);
   } finally {
-    clearInterval(heartbeat);
-    clearInterval(progress);
     clearInterval(depths);
-    signal?.removeEventListener('abort', onAbort);
   }
-
-  const outcome: RunReport['outcome'] = fatal
-    ? 'failed'
-    : stop.signal.aborted
-      ? 'interrupted'
-      : counts.daysFailed > 0 || deltaError
-        ? 'failed'
-        : counts.daysIncomplete > 0
-          ? 'incomplete'
-          : 'succeeded';
-  const failure = (fatal ?? deltaError) as Error | null;
-  await withDbRetry('finishing the run', () => finishRun(db, runId, outcome, counts, failure?.message ?? null), log);
-  log.info({ outcome, ...counts, daysSkipped }, 'run finished');
-  deps.metrics?.runFinished({ kind: spec.kind, outcome, durationMs: Date.now() - runStartedAt });
-  if (outcome === 'failed' || outcome === 'incomplete') {
-    await deps.notifier?.runFailed({ runId, kind: spec.kind, outcome, error: failure?.message ?? null, register });
-  }
-  return { runId, outcome, counts, daysSkipped, fatal };
+  return run.finish();
 }
 
-function isTodayRefusal(error: Error): boolean {
-  return error instanceof ApiError && error.code === 'API_BAD_REQUEST' && /cannot include today/i.test(error.message);
+/** A lookback day: one 1-row request; true when the API's total is still the one recorded. */
+async function unchangedSince(api: EpbApi, register: RunDeps['config']['sync']['register'], item: WorkItem, run: Run): Promise<boolean> {
+  run.counts.requests += 1;
+  const probe = await api.searchDay({ register, day: item.day, page: 1, pageSize: 1 }, run.signal);
+  const total = probe.kind === 'empty' ? 0 : probe.totalRecords;
+  if (total === item.lookbackExpected) return true;
+  run.log.info({ day: item.day, recorded: item.lookbackExpected, now: total }, 'late arrivals: re-walking day');
+  return false;
+}
+
+async function followDeltas(deps: RunDeps, run: Run, upTo: string): Promise<void> {
+  try {
+    const deltas = await applyDeltas(
+      { db: deps.db, api: deps.api, logger: run.log, register: deps.config.sync.register, lookbackDays: deps.config.sync.lookbackDays },
+      upTo,
+      run.signal,
+    );
+    run.log.info(deltas, 'deltas up to date');
+  } catch (error) {
+    if (stopsRun(error)) run.stop(error as Error);
+    else if (!run.signal.aborted) {
+      run.fail(error as Error);
+      run.log.error({ err: describe(error as Error) }, 'applying deltas failed; the next sync continues from the last day applied');
+    }
+  }
 }
 
 function describe(error: Error): { name: string; code?: string; message: string } {
   return { name: error.name, code: (error as EpcSyncError).code, message: error.message };
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(timer);
-      resolve();
-    }, { once: true });
-  });
 }

@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../src/api/index.js';
 import type { ApiConfig } from '../../src/config/types.js';
 import { FAKE_TOKEN, generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
+import { isFatal, stopsRun } from '../../src/errors.js';
 import { memoryLogger } from '../helpers/harness.js';
+import { closedPort, serveHtml } from '../helpers/servers.js';
 
 const DAY = '2026-10-01';
 
@@ -69,10 +71,10 @@ describe('EPB API client', () => {
     expect((error as Error).message).toMatch(/EPC_API_BASE_URL/);
   });
 
-  it('reports a 400 with the API message and does not retry it', async () => {
+  it('says so, by its own code, when the API has not closed the day yet, and does not retry it', async () => {
     api.setToday(DAY);
     const error = await open().searchDay(query).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'API_BAD_REQUEST', status: 400 });
+    expect(error).toMatchObject({ code: 'API_DAY_NOT_OVER', status: 400 });
     expect((error as Error).message).toMatch(/cannot include today/);
     expect(api.requests).toHaveLength(1);
   });
@@ -83,6 +85,36 @@ describe('EPB API client', () => {
     expect(error).toMatchObject({ code: 'API_UNAVAILABLE' });
     expect((error as Error).message).toMatch(/after 3 attempts \(last: HTTP 500\)/);
     expect(api.requests).toHaveLength(3);
+  });
+
+  it('names EPC_API_BASE_URL when the base URL answers HTML (a web site, not the API), and stops', async () => {
+    const site = await serveHtml();
+    try {
+      const error = await open({ baseUrl: site.url, maxRetries: 2 }).searchDay(query).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'API_WRONG_PATH' });
+      expect(isFatal(error)).toBe(true);
+      expect((error as Error).message).toMatch(/answers HTML.*EPC_API_BASE_URL/);
+    } finally {
+      await site.close();
+    }
+  });
+
+  it('names the host and EPC_API_BASE_URL when the host never answers, and stops the run', async () => {
+    const closed = await closedPort();
+    const error = await open({ baseUrl: `http://127.0.0.1:${closed}`, maxRetries: 1 }).searchDay(query).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'API_UNREACHABLE' });
+    expect(stopsRun(error)).toBe(true);
+    expect(isFatal(error)).toBe(false); // the daemon tries again at its next run
+    expect((error as Error).message).toContain(`127.0.0.1:${closed} does not answer`);
+    expect((error as Error).message).toContain('EPC_API_BASE_URL');
+  });
+
+  it('treats one silent request after the API has answered as an outage of that request, not a wrong host', async () => {
+    const c = open({ maxRetries: 1 });
+    await c.searchDay(query);
+    api.failNext({ count: 2, fault: 'drop' });
+    const error = await c.searchDay(query).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'API_UNAVAILABLE' });
   });
 
   it('never lets the token into an error or a log line', async () => {

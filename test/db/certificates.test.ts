@@ -108,7 +108,7 @@ describe.each(TARGETS)('certificate upsert on %s', (target) => {
     );
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual(rows[1]);
-    expect(rows[0]).toMatchObject({ register: 'domestic', source: 'api', removed_at: null, document_status: null, seen: true, fresh: true, walked: true });
+    expect(rows[0]).toMatchObject({ register: 'domestic', source: 'api', removed_at: null, document_status: 'due', seen: true, fresh: true, walked: true });
   });
 });
 
@@ -137,7 +137,7 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('two writers on %s', (tar
           await gate.opened;
           return upsertCertificates(tx, 'domestic', [row(theirs, { registrationDate: day, postcode: `EX${mine} 1AA` })]);
         }),
-      logger);
+      { logger, target: db.target });
     const results = await Promise.all([store(1, 2, '2026-03-10'), store(2, 1, '2026-03-11')]);
     expect(firstAttempts).toBe(3); // the deadlock's victim ran again
     expect(results.map((r) => r.inserted + r.changed)).toEqual([1, 1]);

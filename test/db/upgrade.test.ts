@@ -98,6 +98,13 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
     // Rows the API alone wrote have no file values.
     const apiOnly = fixture.certificates.find((c) => !c.bulk_row)!;
     expect(stored.get(apiOnly.certificate_number)).toMatchObject({ total_floor_area: null, walls_description: null });
+    // The documents backlog: what the API walk stored without a document is owed one; what the file seeded is not.
+    const owed = await db.query<{ certificate_number: string; document_status: string | null }>(`SELECT certificate_number, document_status FROM certificates`);
+    for (const row of owed) {
+      const before = fixture.certificates.find((c) => c.certificate_number === row.certificate_number)!;
+      expect(row.document_status).toBe(before.source === 'api' && before.document_status === null ? 'due' : before.document_status);
+    }
+    expect(owed.some((r) => r.document_status === 'due')).toBe(true);
     // The day checkpoint and the import history are as they were.
     expect(await db.query(`SELECT day::text, status, source, stored_count FROM sync_checkpoint ORDER BY day`)).toEqual(
       fixture.sync_checkpoint.map((s) => ({ day: s.day, status: s.status, source: s.source, stored_count: s.stored_count })),

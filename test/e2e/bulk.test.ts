@@ -161,7 +161,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     // The nightly sync continues from the file's cut-off: the file's days are only re-checked, not walked.
     api.resetRequests();
     const sync = await syncOnce({ ...h.deps, config: { ...h.config, sync: { ...h.config.sync, startDate: '2024-12-30', lookbackDays: 2 } } }, undefined, new Date('2026-10-08T12:00:00Z'));
-    expect(sync.outcome).toBe('succeeded');
+    expect(sync.outcome, JSON.stringify({ ...sync, fatal: sync.fatal?.message })).toBe('succeeded');
     const walkedFileDays = searchRequests(api).filter((r) => r.day! <= '2026-10-05' && r.pageSize !== 1);
     expect(walkedFileDays).toEqual([]);
     expect(searchRequests(api).filter((r) => r.day === '2026-10-06' || r.day === '2026-10-07').length).toBeGreaterThan(0);

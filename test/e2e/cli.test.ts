@@ -8,6 +8,7 @@ import { runCli, startCli, logLines } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv } from '../helpers/harness.js';
 import { searchRequests } from '../helpers/queries.js';
+import { closedPort } from '../helpers/servers.js';
 import { eachDay } from '../../src/days.js';
 
 describe('command line basics', () => {
@@ -113,5 +114,44 @@ describe.each(TARGETS)('operating epc-sync on %s', (target) => {
     await db.close();
     expect(running).toEqual([]);
     expect(run?.outcome).toBe('interrupted');
+  });
+
+});
+
+// Only the embedded database is one process's files; a server database is opened by any number of processes.
+describe('the embedded database while the daemon holds it', () => {
+  let api: FakeApi;
+  let database: TestDatabase;
+  beforeEach(async () => {
+    database = await createTestDatabase('pglite');
+    api = await startFakeApi({ rateLimit: false });
+  });
+  afterEach(async () => {
+    await api.close();
+    await database.drop();
+  });
+
+  it('status reads a running daemon\'s embedded mirror by asking the daemon, and the same report as JSON', async () => {
+    for (const day of eachDay('2026-09-01', '2026-09-30')) api.store.addCertificates(generateDay(day, 100, { seed: 3 }));
+    const port = await closedPort(); // a free port for the daemon's ops server
+    const env = fakeEnv(api, database, { SYNC_START_DATE: '2026-09-01', EPC_REQUESTS_PER_SECOND: '5', EPC_CONCURRENCY: '2', METRICS_PORT: String(port) });
+    const daemon = startCli(['daemon'], env);
+    try {
+      await daemon.waitFor(/"msg":"day stored"/);
+      const status = await runCli(['status', '--json'], { ...env, LOG_LEVEL: 'fatal' });
+      expect(status.stderr).toBe('');
+      const report = JSON.parse(status.stdout) as { register: string; days: { done: number }; lastRun: { outcome: string } };
+      expect(report.register).toBe('domestic');
+      expect(report.days.done).toBeGreaterThan(0);
+      expect(report.lastRun.outcome).toBe('running');
+      const text = await runCli(['status'], { ...env, LOG_LEVEL: 'fatal' });
+      expect(text.stdout).toMatch(/domestic/);
+    } finally {
+      daemon.child.kill('SIGTERM');
+      await daemon.done;
+    }
+    // Stopped, the daemon leaves no address behind, and status opens the files itself again.
+    const after = await runCli(['status', '--json'], { ...env, LOG_LEVEL: 'fatal' });
+    expect(JSON.parse(after.stdout)).toMatchObject({ lastRun: { outcome: 'interrupted' } });
   });
 });

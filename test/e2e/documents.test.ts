@@ -4,11 +4,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addDays } from '../../src/days.js';
-import { backfill, documentsBackfill, syncOnce } from '../../src/sync/commands.js';
+import { backfill, syncOnce } from '../../src/sync/commands.js';
+import { documentsBackfill } from '../../src/sync/documents-run.js';
 import { generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { openHarness, type Harness } from '../helpers/harness.js';
 import { checkpoint } from '../helpers/queries.js';
+import { formatStatus, readStatus } from '../../src/ops/status.js';
 
 const TODAY = '2026-11-24';
 const NOW = new Date(`${TODAY}T12:00:00Z`);
@@ -148,4 +150,63 @@ describe.each(TARGETS)('documents and deltas on %s', (target) => {
     expect(report).toMatchObject({ outcome: 'succeeded', counts: { documentsFetched: 30, daysDone: 1 } });
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates WHERE document IS NOT NULL`)).toEqual([{ n: 30 }]);
   });
+
+  it('a documents run heartbeats like every run, so a sync started meanwhile does not close it as abandoned', async () => {
+    const summary = { ...h.deps, config: { ...h.config, sync: { ...h.config.sync, fetchDocuments: false } } };
+    await backfill(summary, { from: DAY, to: DAY, force: false });
+    // Leases of 1 s: a heartbeat every ~330 ms, and a run silent for 3 s counts as abandoned.
+    const short = { ...h.deps, config: { ...h.config, sync: { ...h.config.sync, leaseSeconds: 1 } } };
+    api.failNext({ count: 30, delayMs: 500, path: '/api/certificate' }); // several seconds of documents
+    const documents = documentsBackfill(short, { from: DAY, to: DAY });
+    await new Promise((r) => setTimeout(r, 3500));
+    // Another process's run starts now: it closes runs whose heartbeat is older than three leases.
+    await backfill({ ...short, config: { ...short.config, sync: { ...short.config.sync, fetchDocuments: false } } }, { from: DAY, to: DAY, force: false });
+    expect(await h.db.query(`SELECT outcome FROM sync_runs WHERE kind = 'documents'`)).toEqual([{ outcome: 'running' }]);
+    const report = await documents;
+    expect(report).toMatchObject({ outcome: 'succeeded', counts: { documentsFetched: 30 } });
+    expect(await h.db.query(`SELECT outcome, error FROM sync_runs WHERE kind = 'documents'`)).toEqual([{ outcome: 'succeeded', error: null }]);
+  });
+
+  it('a sync stopped while fetching documents leaves them due; status says so, and the next sync fetches them', async () => {
+    api.failNext({ count: 30, delayMs: 300, path: '/api/certificate' });
+    const stop = new AbortController();
+    const first = syncOnce(h.deps, stop.signal, NOW);
+    await waitUntil(async () => certificateRequests(api).length >= 5);
+    stop.abort();
+    expect((await first).outcome).toBe('interrupted');
+    expect(await checkpoint(h.db, DAY)).toMatchObject({ status: 'done' });
+    const stopped = await readStatus(h.db, 'domestic', { fetchDocuments: true });
+    expect(stopped.documentsDue.due).toBeGreaterThan(0);
+    expect(formatStatus(stopped)).toMatch(new RegExp(`documents due: ${stopped.documentsDue.due} `));
+
+    const second = await sync();
+    expect(second.outcome).toBe('succeeded');
+    expect(second.counts.documentsFetched).toBe(stopped.documentsDue.due);
+    expect((await readStatus(h.db, 'domestic', { fetchDocuments: true })).documentsDue).toEqual({ due: 0, overdue: 0 });
+  });
+
+  it('drains the documents backlog newest day first, and no further than SYNC_REQUEST_BUDGET', async () => {
+    const older = addDays(DAY, -1);
+    api.store.addCertificates(generateDay(older, 20, { seed: 22 }));
+    const summary = { ...h.deps, config: { ...h.config, sync: { ...h.config.sync, fetchDocuments: false } } };
+    await backfill(summary, { from: older, to: DAY, force: false });
+    api.resetRequests();
+    // The sync's own requests (search, lookback, deltas) come first; 10 more leave room for about one day of documents.
+    const budget = { ...h.deps, config: { ...h.config, sync: { ...h.config.sync, requestBudget: 10 } } };
+    expect((await syncOnce(budget, undefined, NOW)).outcome).toBe('succeeded');
+    const byDay = await h.db.query<{ day: string; due: number }>(
+      `SELECT registration_date::text AS day, count(*) FILTER (WHERE document_status <> 'fetched')::int AS due FROM certificates GROUP BY 1 ORDER BY 1`,
+    );
+    expect(byDay).toEqual([{ day: older, due: 20 }, { day: DAY, due: 0 }]);
+    expect((await sync()).outcome).toBe('succeeded');
+    expect((await readStatus(h.db, 'domestic', { fetchDocuments: true })).documentsDue.due).toBe(0);
+  });
 });
+
+async function waitUntil(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

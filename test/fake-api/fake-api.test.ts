@@ -177,6 +177,61 @@ describe('fake EPB API: paging a busy day', () => {
   });
 });
 
+describe('fake EPB API: the address, constituency and postcode filters', () => {
+  const DAY = '2026-10-06';
+  const [template] = generateDay(DAY, 1, { seed: 11 });
+  const place = (n: number, lines: Array<string | null>, over: Record<string, unknown> = {}) => ({
+    ...template!,
+    certificateNumber: `1000-0000-0000-0000-${String(n).padStart(4, '0')}`,
+    addressLine1: lines[0] ?? null, addressLine2: lines[1] ?? null, addressLine3: lines[2] ?? null, addressLine4: null, postTown: lines[3] ?? null,
+    ...over,
+  });
+  const rows = [
+    place(1, ["Flat 3, St. Mary's Court", null, null, 'EXETER']),
+    place(2, ['12  High   Street', 'Heavitree', null, 'Exeter'], { constituency: 'Exmouth and Exeter East', postcode: 'EX1 2AB' }),
+    place(3, ['Unit_4', 'Mill Lane', null, 'Exeter'], { postcode: 'EX1 2AB' }),
+    place(4, ['Unit 45', 'Mill Lane', null, 'Exeter']),
+    place(5, ['5 Fore Street', null, null, 'Exeter'], { currentEnergyEfficiencyBand: null }),
+  ];
+  const f = fakeWith({}, (api) => api.store.addCertificates(rows));
+  const numbers = async (query: string) => {
+    const res = await search(f.api, day(DAY, query));
+    return res.status === 404 ? [] : (JSON.parse(res.text) as Page).data.map((r) => Number(r.certificateNumber.slice(-4))).sort((a, b) => a - b);
+  };
+
+  it('matches the address like the service: lines and town lower-cased, commas and runs of spaces squished, punctuation kept', async () => {
+    expect(await numbers(`&address=${encodeURIComponent("ST. MARY'S court, exeter")}`)).toEqual([1]);
+    expect(await numbers(`&address=${encodeURIComponent('12 high street heavitree')}`)).toEqual([2]);
+    expect(await numbers(`&address=${encodeURIComponent('street')}`)).toEqual([2, 5]);
+  });
+
+  it('leaves LIKE wildcards live: _ is any one character, % any run, a backslash makes the next one literal', async () => {
+    expect(await numbers(`&address=${encodeURIComponent('unit_4 ')}`)).toEqual([3, 4]);
+    expect(await numbers(`&address=${encodeURIComponent('flat%court')}`)).toEqual([1]);
+    expect(await numbers(`&address=${encodeURIComponent('unit\\_4')}`)).toEqual([3]);
+  });
+
+  it('filters on constituency and postcode, combined with AND, and never returns a null band for a band filter', async () => {
+    expect(await numbers(`&constituency[]=${encodeURIComponent('exmouth and exeter east')}`)).toEqual([2]);
+    expect(await numbers('&postcode=ex12ab')).toEqual([2, 3]);
+    expect(await numbers(`&postcode=ex12ab&address=mill`)).toEqual([3]);
+    const bands = ['A', 'B', 'C', 'D', 'E', 'F', 'G'].map((b) => `&efficiency_rating[]=${b}`).join('');
+    expect(await numbers(bands)).toEqual([1, 2, 3, 4]);
+  });
+
+  it('counts an unlisted certificate in totalRecords but never serves it on a page', async () => {
+    f.api.unlisted.add(rows[0]!.certificateNumber);
+    try {
+      const got = await page(f.api, day(DAY));
+      expect(got.pagination.totalRecords).toBe(5);
+      expect(got.data.map((r) => r.certificateNumber)).not.toContain(rows[0]!.certificateNumber);
+      expect(got.data).toHaveLength(4);
+    } finally {
+      f.api.unlisted.clear();
+    }
+  });
+});
+
 describe('fake EPB API: late arrivals, removals and the clock', () => {
   let api: FakeApi;
   afterEach(() => api.close());
@@ -325,6 +380,13 @@ describe('fake EPB API: generated data', () => {
     expect(busy.some((r) => r.uprn === null)).toBe(true);
     const text = busy.map((r) => r.addressLine1).join('|');
     for (const awkward of ['"', "'", '\n', 'ŵ', 'ŷ', 'â', ',']) expect(text).toContain(awkward);
+  });
+
+  it('makes a busy day in one place, with as many rows without a band as asked', () => {
+    const rows = generateDay(BUSY, 500, { seed: 3, place: ['Exeter', 'Exeter'], noBand: 120 });
+    expect(new Set(rows.map((r) => `${r.council}|${r.constituency}`))).toEqual(new Set(['Exeter|Exeter']));
+    expect(rows.filter((r) => r.currentEnergyEfficiencyBand === null)).toHaveLength(120);
+    expect(generateDay(BUSY, 500, { seed: 3, place: ['Exeter', 'Exeter'], noBand: 120 })).toEqual(rows);
   });
 
   it('builds a dataset over a range, lighter at weekends', () => {

@@ -62,7 +62,18 @@ function certificateNumber(random: () => number): string {
   return [group(), group(), group(), group(), group()].join('-');
 }
 
-export function generateDay(day: string, count: number, options: { seed?: number } = {}): SearchRow[] {
+export interface GenerateDayOptions {
+  seed?: number;
+  /**
+   * Every row in this one [council, constituency] (none without): a busy day in one place, where a
+   * council[] or constituency[] filter splits nothing off.
+   */
+  place?: readonly [string, string];
+  /** Exactly this many rows with no band (rating 0), picked at random; the others keep their template's band. */
+  noBand?: number;
+}
+
+export function generateDay(day: string, count: number, options: GenerateDayOptions = {}): SearchRow[] {
   const random = prng(hash(`${options.seed ?? 0}:${day}`));
   const source = exeterRows();
   const seen = new Set<string>();
@@ -74,17 +85,32 @@ export function generateDay(day: string, count: number, options: { seed?: number
     seen.add(number);
     const row: SearchRow = { ...template, certificateNumber: number, registrationDate: day };
     const place = PLACES[Math.floor(random() * PLACES.length)]!;
-    if (row.council !== null) [row.council, row.constituency] = place;
+    if (row.council !== null) [row.council, row.constituency] = options.place ?? place;
     const roll = random();
-    if (roll < 0.02) row.currentEnergyEfficiencyBand = null;
-    else if (roll < 0.03) {
-      row.council = null;
-      row.constituency = null;
+    if (roll < 0.02) {
+      if (options.noBand === undefined) row.currentEnergyEfficiencyBand = null;
+    } else if (roll < 0.03) {
+      if (!options.place) {
+        row.council = null;
+        row.constituency = null;
+      }
     } else if (roll < 0.05) row.uprn = null;
     else if (roll < 0.06) row.addressLine1 = AWKWARD[Math.floor(random() * AWKWARD.length)]!;
     rows.push(row);
   }
+  if (options.noBand !== undefined) withoutBand(rows, options.noBand, prng(hash(`${options.seed ?? 0}:${day}:no-band`)));
   return rows;
+}
+
+/** Takes the band off exactly `n` rows, chosen by a partial Fisher-Yates shuffle. */
+function withoutBand(rows: SearchRow[], n: number, random: () => number): void {
+  if (n > rows.length) throw new Error(`fake API: ${n} rows without a band asked of a day of ${rows.length}`);
+  const order = rows.map((_, i) => i);
+  for (let i = 0; i < n; i += 1) {
+    const j = i + Math.floor(random() * (order.length - i));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+    rows[order[i]!]!.currentEnergyEfficiencyBand = null;
+  }
 }
 
 /** A `perDay` for generateDataset: `weekday` rows Monday to Friday, `weekend` (default a quarter) on Saturday and Sunday. */

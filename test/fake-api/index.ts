@@ -1,6 +1,6 @@
 /** The fake EPB Data API for tests, benchmarks and demos. Imports nothing from src/. */
 export { FAKE_TOKEN, startFakeApi, type FakeApi, type FakeApiOptions, type RequestRecord, type Route } from './server.js';
-export { PLACES, generateDataset, generateDay, weekdayWeighted } from './generate.js';
+export { PLACES, generateDataset, generateDay, weekdayWeighted, type GenerateDayOptions } from './generate.js';
 export { FakeStore, toSearchRow, type DeltaEvent, type FakeStoreOptions, type NewCertificate, type SearchRow, type StoredCertificate } from './store.js';
 export { SEARCH_ERRORS } from './search.js';
 export { documentFor } from './documents.js';

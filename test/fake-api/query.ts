@@ -45,21 +45,42 @@ export function normalisePostcode(text: string): string | null {
   return UK_POSTCODE.test(formatted) ? formatted : null;
 }
 
-/** The query side of the address filter: lower case, every non-alphanumeric a space, squished. */
-export function cleanAddressQuery(text: string): string {
-  return text.toLowerCase().replace(/[^\p{L}\p{N}]/gu, ' ').replace(/\s+/g, ' ').trim();
+/**
+ * The service's `format_address`, applied to the `address` parameter and to the stored address
+ * column alike: lower case, commas to spaces, whitespace runs squished to one space and trimmed
+ * (Rails' `squish`). Nothing else is touched, so `%` and `_` reach SQL as LIKE wildcards.
+ */
+export function formatAddress(text: string): string {
+  return text.toLowerCase().replace(/,/g, ' ').replace(/[\s\u0085]+/gu, ' ').trim();
+}
+
+/** The stored `address` column: address lines and post town (nulls and empties dropped) joined with spaces, then formatted. */
+export function storedAddress(lines: ReadonlyArray<string | null>): string {
+  return formatAddress(lines.filter((l): l is string => l !== null && l !== '').join(' '));
 }
 
 /**
- * The stored side: address lines and town joined with spaces and lower-cased, punctuation kept. So
- * "St. Mary's" can never match (the query loses its punctuation, the column keeps it): faithful.
+ * `address LIKE '%<value>%'` as PostgreSQL runs it: `%` any run of characters, `_` any one
+ * character, a backslash takes the next character literally (LIKE's default escape), the rest
+ * matches itself, case-sensitively. Returns a test for the stored column.
  */
-export function storedAddress(lines: ReadonlyArray<string | null>): string {
-  return lines
-    .filter((l): l is string => l !== null && l !== '')
-    .join(' ')
-    .toLowerCase();
+export function likeContains(value: string): (stored: string) => boolean {
+  let source = '';
+  const chars = [...value];
+  for (let i = 0; i < chars.length; i += 1) {
+    const c = chars[i]!;
+    if (c === '%') source += '[\\s\\S]*';
+    else if (c === '_') source += '[\\s\\S]';
+    else if (c === '\\' && i + 1 < chars.length) source += escapeRegExp(chars[++i]!);
+    // A trailing backslash escapes the closing `%`: the column must end with the value and a literal %.
+    else if (c === '\\') source += '%$';
+    else source += escapeRegExp(c);
+  }
+  const pattern = new RegExp(source, 'u');
+  return (stored) => pattern.test(stored);
 }
+
+const escapeRegExp = (c: string) => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 /** Ruby's String#capitalize, which the service applies to each efficiency_rating[] value. */
 export function capitalize(text: string): string {

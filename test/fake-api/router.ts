@@ -21,13 +21,16 @@ export interface RouterContext {
   unstableOrder: boolean;
   bulk: BulkFiles;
   extraRoutes: readonly Route[];
+  unlisted: ReadonlySet<string>;
 }
 
 export function route(method: string, path: string, params: URLSearchParams, ctx: RouterContext): Answer | null {
   if (method !== 'GET') return null;
   const register = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path)?.[1];
   if (register) {
-    return search(params, { store: ctx.store, today: ctx.today, seed: ctx.seed, unstableOrder: ctx.unstableOrder, emptyRegister: register !== 'domestic' });
+    return search(params, {
+      store: ctx.store, today: ctx.today, seed: ctx.seed, unstableOrder: ctx.unstableOrder, emptyRegister: register !== 'domestic', unlisted: ctx.unlisted,
+    });
   }
   if (path === '/api/certificate') return certificateRoute(params, ctx.store);
   if (path === '/api/deltas') return deltasRoute(params, ctx.store, ctx.today);

@@ -8,7 +8,7 @@
 import { parseDay } from './days.js';
 import type { Answer } from './http.js';
 import { fmix32, hash } from './prng.js';
-import { capitalize, cleanAddressQuery, normalisePostcode, rackParams, rubyToI, storedAddress } from './query.js';
+import { capitalize, formatAddress, likeContains, normalisePostcode, rackParams, rubyToI, storedAddress } from './query.js';
 import type { FakeStore, SearchRow } from './store.js';
 
 export type { Answer } from './http.js';
@@ -36,6 +36,8 @@ export interface SearchContext {
   unstableOrder: boolean;
   /** The non-domestic and display registers hold nothing in this fake: valid queries find no rows. */
   emptyRegister?: boolean;
+  /** Certificates counted in totalRecords but never put on a page (see FakeApi.unlisted). */
+  unlisted?: ReadonlySet<string>;
 }
 
 interface Filters {
@@ -94,7 +96,7 @@ export function search(params: URLSearchParams, ctx: SearchContext): Answer {
   }
   if (pageSize < 1 || pageSize > 5000) return wrapError(400, SEARCH_ERRORS.pageSize(pageSize));
   if (arrays.has('efficiency_rating')) filters.bands = arrays.get('efficiency_rating')!.map(capitalize);
-  filters.address = cleanAddressQuery(scalars.get('address') ?? '');
+  filters.address = formatAddress(scalars.get('address') ?? '');
 
   const groups = ctx.emptyRegister ? [] : matchingByDay(ctx.store, ctx.today, filters);
   const totalRecords = groups.reduce((n, g) => n + g.length, 0);
@@ -103,7 +105,9 @@ export function search(params: URLSearchParams, ctx: SearchContext): Answer {
   if (currentPage < 1 || currentPage > totalPages) return wrapError(400, SEARCH_ERRORS.page(currentPage, totalPages));
 
   const salt = hash(JSON.stringify([ctx.seed, filters, currentPage, pageSize]));
-  const data = pageOf(groups, (currentPage - 1) * pageSize, pageSize, ctx.unstableOrder ? salt : null);
+  // The count and the page query are separate statements: an unlisted certificate is only counted.
+  const listed = ctx.unlisted?.size ? groups.map((g) => g.filter((h) => !ctx.unlisted!.has(h.row.certificateNumber))) : groups;
+  const data = pageOf(listed, (currentPage - 1) * pageSize, pageSize, ctx.unstableOrder ? salt : null);
   return {
     status: 200,
     body: {
@@ -145,6 +149,8 @@ interface Hit {
  */
 function matchingByDay(store: FakeStore, today: string, f: Filters): Hit[][] {
   const groups: Hit[][] = [];
+  // An absent address is '' (the service formats nil to ""), and LIKE '%%' matches every row.
+  const address = f.address === '' ? null : likeContains(f.address);
   for (const day of store.daysDescending(f.from ?? undefined, f.to ?? undefined)) {
     const group: Hit[] = [];
     for (const row of store.visibleOnDay(day, today)) {
@@ -155,7 +161,7 @@ function matchingByDay(store: FakeStore, today: string, f: Filters): Hit[][] {
       if (copies === 0) continue;
       if (f.postcode !== null && row.postcode !== f.postcode) continue;
       if (f.uprn !== null && row.uprn !== f.uprn) continue;
-      if (f.address !== '' && !storedAddress([row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4, row.postTown]).includes(f.address)) continue;
+      if (address && !address(storedAddress([row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4, row.postTown]))) continue;
       for (let copy = 0; copy < copies; copy += 1) group.push({ row, copy });
     }
     if (group.length > 0) groups.push(group);

@@ -65,6 +65,12 @@ export interface FakeApi {
   url: string;
   token: string;
   store: FakeStore;
+  /**
+   * Certificates search counts in totalRecords but never puts on a page: the count and the page query
+   * disagree (as they do for non-domestic certificates without a recommendation report), so a day
+   * holding one can never be reconciled.
+   */
+  unlisted: Set<string>;
   requests: RequestRecord[];
   resetRequests(): void;
   setFaults(faults: FaultOptions): void;
@@ -106,6 +112,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
   const cache = new ResponseCache(options.cacheTtlMs ?? 0);
   const extraRoutes: Route[] = [];
   const requests: RequestRecord[] = [];
+  const unlisted = new Set<string>();
   const bulk = new BulkFiles();
   let baseUrl = '';
 
@@ -163,7 +170,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
       let answer = cache.get(key, time);
       const cached = answer !== undefined;
       if (!answer) {
-        const routed = route(method, url.pathname, url.searchParams, { store, today: today(), url: baseUrl, seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true, bulk, extraRoutes });
+        const routed = route(method, url.pathname, url.searchParams, { store, today: today(), url: baseUrl, seed: options.seed ?? 0, unstableOrder: options.unstableOrder ?? true, bulk, extraRoutes, unlisted });
         answer = routed ? jsonReply(routed) : NOT_FOUND_PAGE;
         cache.set(key, answer, time);
       }
@@ -196,6 +203,7 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     url: baseUrl,
     token,
     store,
+    unlisted,
     requests,
     resetRequests: () => void requests.splice(0),
     setFaults: (f) => faults.set(f),

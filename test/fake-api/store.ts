@@ -117,6 +117,15 @@ export class FakeStore {
     this.events.push({ certificateNumber, eventType: 'removed', timestamp: at });
   }
 
+  /**
+   * Gone from search with no event (a removal the change feed never reported): only a full walk of its
+   * day can notice. `restoreCertificate` brings it back.
+   */
+  hideCertificate(certificateNumber: string): void {
+    const c = this.byNumber.get(certificateNumber);
+    if (c) c.removed = true;
+  }
+
   /** Back in the register (an opt-out withdrawn): visible again, no event. */
   restoreCertificate(certificateNumber: string): void {
     const c = this.byNumber.get(certificateNumber);

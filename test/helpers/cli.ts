@@ -81,8 +81,16 @@ export function startCli(args: string[], env: Record<string, string>, options: {
   };
 }
 
-export async function runCli(args: string[], env: Record<string, string>, options: { command?: string[]; cwd?: string } = {}): Promise<Finished> {
-  return startCli(args, env, options).done;
+/** Runs the CLI to its end; with `timeoutMs`, a process still running then is killed (a hang fails the test, never the run). */
+export async function runCli(args: string[], env: Record<string, string>, options: { command?: string[]; cwd?: string; timeoutMs?: number } = {}): Promise<Finished> {
+  const running = startCli(args, env, options);
+  if (options.timeoutMs === undefined) return running.done;
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), options.timeoutMs);
+  try {
+    return await running.done;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Lines of pino JSON output whose `msg` matches. */

@@ -31,6 +31,8 @@ export function fakeEnv(api: FakeApi, database: TestDatabase, extra: Record<stri
     SYNC_LEASE_SECONDS: '5',
     // One request per certificate: on only where a test is about documents.
     FETCH_DOCUMENTS: 'false',
+    // Re-walks of old done days: on only where a test is about re-verification.
+    SYNC_REVERIFY_DAYS: '0',
     // Parallel test processes must not fight over the default metrics port.
     METRICS_PORT: '0',
     LOG_LEVEL: 'info',

@@ -51,10 +51,10 @@ describe.each(TARGETS)('ops server on %s', (target) => {
     expect(valueOf(before.samples, 'epc_sync_documents_upserted_total')).toBe(0);
 
     for (const ms of [40, 120, 700]) metrics.apiRequest({ endpoint: 'search', status: 200, durationMs: ms, outcome: 'ok' });
-    metrics.apiRequest({ endpoint: 'search', status: 429, durationMs: 5, outcome: 'retry', reason: 'HTTP 429 (Retry-After)' });
-    metrics.apiRequest({ endpoint: 'certificate', status: 503, durationMs: 30, outcome: 'retry', reason: 'HTTP 503' });
-    metrics.apiRequest({ endpoint: 'certificate', status: undefined, durationMs: 10_000, outcome: 'fail', reason: 'connection failed (ECONNRESET); gave up after 9 attempts' });
-    metrics.apiRequest({ endpoint: 'deltas', status: undefined, durationMs: 60_000, outcome: 'retry', reason: 'timed out' });
+    metrics.apiRequest({ endpoint: 'search', status: 429, durationMs: 5, outcome: 'retry', reason: 'HTTP 429 (Retry-After)', failure: 'rate_limited' });
+    metrics.apiRequest({ endpoint: 'certificate', status: 503, durationMs: 30, outcome: 'retry', reason: 'HTTP 503', failure: 'server_error' });
+    metrics.apiRequest({ endpoint: 'certificate', status: undefined, durationMs: 10_000, outcome: 'fail', reason: 'connection failed (ECONNRESET); gave up after 9 attempts', failure: 'connection' });
+    metrics.apiRequest({ endpoint: 'deltas', status: undefined, durationMs: 60_000, outcome: 'retry', reason: 'timed out', failure: 'timeout' });
     // A caller passing something that is not an endpoint must not mint a label from it.
     metrics.apiRequest({ endpoint: '/api/domestic/search?date_start=2026-01-01' as Endpoint, status: 200, durationMs: 1 });
     metrics.rowsUpserted(120);

@@ -10,7 +10,7 @@ import { logLines, runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv } from '../helpers/harness.js';
 import { searchRequests } from '../helpers/queries.js';
-import { startThrowawayPostgres } from '../helpers/throwaway-postgres.js';
+import { startThrowawayPostgres, type ThrowawayPostgres } from '../helpers/throwaway-postgres.js';
 
 const DAYS = [...eachDay('2026-08-01', '2026-08-24')];
 
@@ -125,13 +125,19 @@ describe.each(SERVER)('one database, several processes and an outage (%s)', (tar
     expect(exact.states).toEqual([{ status: 'done', n: DAYS.length }]);
   });
 
+  /** A backfill against a server of its own, which is stopped once three days are stored. */
+  const backfillThenStop = async (server: ThrowawayPostgres) => {
+    const env = { ...fakeEnv(api, database, { EPC_REQUESTS_PER_SECOND: '12', EPC_CONCURRENCY: '2' }), DATABASE_URL: server.url };
+    const child = startCli(['backfill', '--from', DAYS[0]!, '--to', DAYS.at(-1)!], env);
+    await child.waitFor((t) => (t.match(/"msg":"day stored"/g) ?? []).length >= 3);
+    server.stop();
+    return child;
+  };
+
   it('waits out a database server stopped mid-run, reconnects and finishes exact', async () => {
     const server = await startThrowawayPostgres();
     try {
-      const env = { ...fakeEnv(api, database, { EPC_REQUESTS_PER_SECOND: '12', EPC_CONCURRENCY: '2' }), DATABASE_URL: server.url };
-      const child = startCli(['backfill', '--from', DAYS[0]!, '--to', DAYS.at(-1)!], env);
-      await child.waitFor((t) => (t.match(/"msg":"day stored"/g) ?? []).length >= 3);
-      server.stop();
+      const child = await backfillThenStop(server);
       await new Promise((r) => setTimeout(r, 3000));
       server.start();
       const result = await child.done;
@@ -144,6 +150,30 @@ describe.each(SERVER)('one database, several processes and an outage (%s)', (tar
       await client.end();
       expect(perDay).toEqual(DAYS.map((day) => ({ day, n: api.store.rowsForDay(day).length })));
       expect(open).toEqual([]);
+    } finally {
+      server.destroy();
+    }
+  });
+
+  it('on SIGTERM during a database outage, exits within 20 s with nothing marked done that was not stored', async () => {
+    const server = await startThrowawayPostgres();
+    try {
+      const child = await backfillThenStop(server);
+      await child.waitFor(/database unavailable; waiting to reconnect/, 30_000);
+      const stopping = Date.now();
+      child.child.kill('SIGTERM');
+      const result = await child.done;
+      expect(Date.now() - stopping, result.stderr.slice(-3000)).toBeLessThan(20_000);
+      expect(result.code).not.toBe(0);
+      server.start();
+      const client = new pg.Client({ connectionString: server.url });
+      await client.connect();
+      const done = (await client.query(`SELECT day::text AS day, stored_count AS n FROM sync_checkpoint WHERE status = 'done' ORDER BY day`)).rows as Array<{ day: string; n: number }>;
+      const stored = (await client.query(`SELECT registration_date::text AS day, count(*)::int AS n FROM certificates GROUP BY 1`)).rows as Array<{ day: string; n: number }>;
+      await client.end();
+      const storedOn = new Map(stored.map((r) => [r.day, r.n]));
+      expect(done.length).toBeGreaterThanOrEqual(3);
+      for (const { day } of done) expect({ day, n: storedOn.get(day) }).toEqual({ day, n: api.store.rowsForDay(day).length });
     } finally {
       server.destroy();
     }

@@ -17,6 +17,8 @@ describe('configuration', () => {
     expect(config.sync.cron).toBe('30 2 * * *');
     expect(config.sync.timezone).toBe('Europe/London');
     expect(config.sync.lookbackDays).toBe(7);
+    // The whole history (~7,000 days) about once a month.
+    expect(config.sync.reverifyDays).toBe(240);
     expect(config.sync.startDate).toBe('2007-08-01');
     expect(Object.isFrozen(config) && Object.isFrozen(config.api)).toBe(true);
   });
@@ -52,6 +54,9 @@ describe('configuration', () => {
     ['SYNC_START_DATE', '2026-02-30', /SYNC_START_DATE must be a real date/],
     ['SYNC_START_DATE', '2027-01-01', /SYNC_START_DATE 2027-01-01 is in the future/],
     ['SYNC_LOOKBACK_DAYS', '-1', /SYNC_LOOKBACK_DAYS/],
+    ['SYNC_REVERIFY_DAYS', '-1', /SYNC_REVERIFY_DAYS must be a whole number from 0/],
+    ['SYNC_REVERIFY_DAYS', 'monthly', /SYNC_REVERIFY_DAYS must be a whole number/],
+    ['SYNC_REVERIFY_DAYS', '2.5', /SYNC_REVERIFY_DAYS must be a whole number/],
     ['SYNC_LEASE_SECONDS', '0', /SYNC_LEASE_SECONDS/],
     ['EPC_REGISTER', 'commercial', /EPC_REGISTER must be one of/],
     ['LOG_LEVEL', 'loud', /LOG_LEVEL must be one of/],
@@ -59,6 +64,10 @@ describe('configuration', () => {
   ];
   it.each(bad)('%s=%s is one clear error', (name, value, message) => {
     expect(() => load({ [name]: value })).toThrow(message);
+  });
+
+  it('turns the re-verification off with SYNC_REVERIFY_DAYS=0', () => {
+    expect(load({ SYNC_REVERIFY_DAYS: '0' }).sync.reverifyDays).toBe(0);
   });
 
   it('checks the backfill range: order, real dates, and nothing from today on', () => {

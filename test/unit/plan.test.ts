@@ -26,7 +26,7 @@ describe('days', () => {
 describe('planning a sync', () => {
   it('starts at SYNC_START_DATE on an empty checkpoint and ends at yesterday', () => {
     const items = planSync({ startDate: '2026-11-20', newest: '2026-11-23', frontier: null, notDone: [], recentDone: [] });
-    expect(items).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23'].map((day) => ({ day, force: false })));
+    expect(items).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23'].map((day) => ({ day, force: false, reason: 'new' })));
   });
 
   it('continues after the frontier, retries earlier days that are not done, then re-checks recent done days', () => {
@@ -40,16 +40,63 @@ describe('planning a sync', () => {
         { day: '2026-11-20', expectedCount: 7 },
       ],
     });
-    expect(items.map((i) => i.day)).toEqual(['2026-11-02', '2026-11-22', '2026-11-23', '2026-11-20', '2026-11-21']);
+    expect(items.map((i) => [i.day, i.reason])).toEqual([
+      ['2026-11-02', 'retry'],
+      ['2026-11-22', 'new'],
+      ['2026-11-23', 'new'],
+      ['2026-11-20', 'lookback'],
+      ['2026-11-21', 'lookback'],
+    ]);
     expect(items.filter((i) => i.lookbackExpected !== undefined)).toEqual([
-      { day: '2026-11-20', force: true, lookbackExpected: 7 },
-      { day: '2026-11-21', force: true, lookbackExpected: 10 },
+      { day: '2026-11-20', force: true, lookbackExpected: 7, reason: 'lookback' },
+      { day: '2026-11-21', force: true, lookbackExpected: 10, reason: 'lookback' },
     ]);
   });
 
   it('only re-checks when the frontier is already yesterday', () => {
     const items = planSync({ startDate: '2020-01-01', newest: '2026-11-23', frontier: '2026-11-23', notDone: [], recentDone: [{ day: '2026-11-23', expectedCount: 3 }] });
-    expect(items).toEqual([{ day: '2026-11-23', force: true, lookbackExpected: 3 }]);
+    expect(items).toEqual([{ day: '2026-11-23', force: true, lookbackExpected: 3, reason: 'lookback' }]);
+  });
+});
+
+describe('planning the re-verification of old days', () => {
+  const input = {
+    startDate: '2020-01-01',
+    newest: '2026-11-23',
+    frontier: '2026-11-22',
+    notDone: ['2026-03-03'],
+    recentDone: [
+      { day: '2026-11-22', expectedCount: 5 },
+      { day: '2026-11-21', expectedCount: 4 },
+    ],
+  };
+
+  it('walks the most overdue done days in full, after everything else, most overdue first', () => {
+    const items = planSync({ ...input, reverifyDays: 2, reverifyCandidates: ['2019-05-06', '2008-01-02', '2012-12-12'] });
+    expect(items.slice(-2)).toEqual([
+      { day: '2019-05-06', force: true, reason: 'reverify' },
+      { day: '2008-01-02', force: true, reason: 'reverify' },
+    ]);
+    // A plain forced walk: no lookback probe decides to skip it.
+    expect(items.filter((i) => i.reason === 'reverify').every((i) => i.lookbackExpected === undefined)).toBe(true);
+    expect(items.map((i) => i.reason)).toEqual(['retry', 'new', 'lookback', 'lookback', 'reverify', 'reverify']);
+  });
+
+  it('leaves out days the sync works anyway and fills up from the next candidates', () => {
+    const items = planSync({
+      ...input,
+      reverifyDays: 2,
+      reverifyCandidates: ['2026-11-21', '2026-03-03', '2026-11-23', '2010-10-10', '2010-10-10', '2011-11-11', '2013-01-01'],
+    });
+    expect(items.filter((i) => i.reason === 'reverify').map((i) => i.day)).toEqual(['2010-10-10', '2011-11-11']);
+    // Each day once in the whole plan.
+    expect(new Set(items.map((i) => i.day)).size).toBe(items.length);
+  });
+
+  it('plans none when SYNC_REVERIFY_DAYS is 0, and never a day after yesterday', () => {
+    expect(planSync({ ...input, reverifyDays: 0, reverifyCandidates: ['2010-10-10'] }).some((i) => i.reason === 'reverify')).toBe(false);
+    expect(planSync({ ...input, reverifyCandidates: ['2010-10-10'] }).some((i) => i.reason === 'reverify')).toBe(false);
+    expect(planSync({ ...input, reverifyDays: 5, reverifyCandidates: ['2026-11-24'] }).some((i) => i.reason === 'reverify')).toBe(false);
   });
 });
 
@@ -58,7 +105,7 @@ describe('planning a backfill', () => {
     const done = new Set(['2026-01-02']);
     expect(planBackfill('2026-01-01', '2026-01-03', done, false).map((i) => i.day)).toEqual(['2026-01-01', '2026-01-03']);
     expect(planBackfill('2026-01-01', '2026-01-03', done, true)).toEqual(
-      ['2026-01-01', '2026-01-02', '2026-01-03'].map((day) => ({ day, force: true })),
+      ['2026-01-01', '2026-01-02', '2026-01-03'].map((day) => ({ day, force: true, reason: 'backfill' })),
     );
   });
 });

@@ -1,5 +1,6 @@
 /**
- * The long-lived process: catch up once, then the incremental sync on SYNC_CRON. Runs never overlap
+ * The long-lived process: catch up once (on an empty mirror, seeding from the monthly bulk file first:
+ * `syncOnce`), then the incremental sync on SYNC_CRON. Runs never overlap
  * (a tick that finds a run going is skipped and logged). /metrics and /healthz are served on
  * METRICS_PORT while it lives. With BACKFILL_FROM/BACKFILL_TO set it runs that backfill once instead
  * and returns its exit code.
@@ -7,7 +8,7 @@
 import { schedule } from 'node-cron';
 import type { Context } from './context.js';
 import { EXIT_CONFIG, EXIT_OK, exitCodeForRun } from './exit-codes.js';
-import { isFatal } from './errors.js';
+import { isFatal, type EpcSyncError } from './errors.js';
 import { serveOps } from './ops/serve.js';
 import { backfill, syncOnce } from './sync/commands.js';
 import type { RunDeps } from './sync/run.js';
@@ -62,7 +63,9 @@ async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean },
           wake();
         }
       } catch (error) {
-        logger.error({ err: { name: (error as Error).name, message: (error as Error).message } }, 'sync run failed; the next scheduled run retries');
+        // A shutdown during the bulk seed's download ends it with AbortedError: nothing failed.
+        if (signal.aborted) logger.info({ err: { message: (error as Error).message } }, 'sync run stopped: shutting down');
+        else logger.error({ err: { name: (error as Error).name, code: (error as EpcSyncError).code, message: (error as Error).message } }, 'sync run failed; the next scheduled run retries');
         if (isFatal(error)) {
           fatal = error as Error;
           wake();

@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'DB_IN_USE'
   | 'DB_MIGRATION_FAILED'
   | 'BULK_FILE_INVALID'
+  | 'DISK_SHORT'
   | 'LEASE_LOST'
   | 'ABORTED';
 

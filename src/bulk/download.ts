@@ -31,16 +31,30 @@ const MAX_ATTEMPTS = 6;
 
 const sizeOf = (path: string) => stat(path).then((s) => s.size, () => -1);
 
+/** Where the file of this `info` is kept in `dir` (its `.part` beside it while downloading). */
+export function bulkFilePath(dir: string, register: Register, info: BulkFileInfo): string {
+  return join(dir, `${register}-${info.lastUpdated.slice(0, 10)}.zip`);
+}
+
+/** Bytes of the file already on disk, complete or partial: what a download need not fetch again. */
+export async function bulkBytesOnDisk(dir: string, register: Register, info: BulkFileInfo): Promise<number> {
+  const path = bulkFilePath(dir, register, info);
+  const whole = await sizeOf(path);
+  return whole === info.fileSize ? whole : Math.max(0, await sizeOf(`${path}.part`));
+}
+
 export async function downloadBulkFile(
   api: FilesApi,
   register: Register,
   dir: string,
   logger: Logger,
   signal?: AbortSignal,
+  known?: BulkFileInfo,
 ): Promise<Downloaded> {
-  const info = await api.bulkFileInfo(register, signal);
+  // `known`: the caller asked /info already (the seed, to check the disk first).
+  const info = known ?? (await api.bulkFileInfo(register, signal));
   ensureDataDir(dir);
-  const path = join(dir, `${register}-${info.lastUpdated.slice(0, 10)}.zip`);
+  const path = bulkFilePath(dir, register, info);
   if ((await sizeOf(path)) === info.fileSize) return { path, info, downloaded: false };
   const part = `${path}.part`;
   const progress = startProgress('download', info.fileSize, logger);
@@ -76,7 +90,7 @@ export async function downloadBulkFile(
   }
   const size = await sizeOf(part);
   if (size !== info.fileSize) {
-    throw new Error(`bulk download incomplete after ${MAX_ATTEMPTS} attempts (${size} of ${info.fileSize} bytes); run import-bulk again to resume`);
+    throw new Error(`bulk download incomplete after ${MAX_ATTEMPTS} attempts (${size} of ${info.fileSize} bytes); run it again (the sync or import-bulk) to resume where it stopped`);
   }
   await rename(part, path);
   await rm(part, { force: true });

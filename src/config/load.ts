@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { validate as validateCron } from 'node-cron';
 import { ConfigError } from '../errors.js';
 import { isIsoDay, newestQueryableDay } from '../days.js';
-import { REGISTERS, type Config, type Register } from './types.js';
+import { REGISTERS, SEED_MODES, type Config, type Register, type SeedMode } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -61,6 +61,9 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
   const register = get('EPC_REGISTER') as Register;
   if (!REGISTERS.includes(register)) fail(`EPC_REGISTER must be one of ${REGISTERS.join(', ')}; got "${register}"`);
 
+  const seed = get('SYNC_SEED') as SeedMode;
+  if (!SEED_MODES.includes(seed)) fail(`SYNC_SEED must be one of ${SEED_MODES.join(', ')} (bulk: an empty mirror imports the monthly bulk file first; api: it walks every day from SYNC_START_DATE); got "${seed}"`);
+
   const logLevel = get('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) fail(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}; got "${logLevel}"`);
 
@@ -86,6 +89,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     sync: {
       register,
       startDate,
+      seed,
       lookbackDays: number('SYNC_LOOKBACK_DAYS', get('SYNC_LOOKBACK_DAYS'), 0, 366),
       reverifyDays: number('SYNC_REVERIFY_DAYS', get('SYNC_REVERIFY_DAYS'), 0, 36_600),
       cron,

@@ -2,6 +2,10 @@
 export const REGISTERS = ['domestic', 'non-domestic', 'display'] as const;
 export type Register = (typeof REGISTERS)[number];
 
+/** Where an empty mirror's history comes from: the monthly bulk file, or the API walk alone. */
+export const SEED_MODES = ['bulk', 'api'] as const;
+export type SeedMode = (typeof SEED_MODES)[number];
+
 export interface ApiConfig {
   readonly baseUrl: string;
   readonly token: string;
@@ -24,8 +28,17 @@ export interface DatabaseConfig {
 
 export interface SyncConfig {
   readonly register: Register;
-  /** yyyy-MM-dd: the first day walked when the checkpoint is empty. */
+  /**
+   * yyyy-MM-dd: the first day the sync walks (on an empty checkpoint, or when raised past the
+   * frontier). Days before it that no run has touched are dropped from the checkpoint.
+   */
   readonly startDate: string;
+  /**
+   * How an empty mirror gets its history. `bulk`: import the monthly bulk file first, then walk only
+   * the days after its cut-off (a walk from 2007 with documents is ~27 million requests, three weeks
+   * at 15/s). `api`: walk every day from `startDate`.
+   */
+  readonly seed: SeedMode;
   readonly lookbackDays: number;
   /**
    * Done days every sync also walks again in full, never-verified first, then those verified longest

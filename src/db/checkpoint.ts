@@ -43,6 +43,36 @@ export async function seedPending(q: Queryable, register: string, from: string, 
   );
 }
 
+/**
+ * A day no run has learned anything about: `pending` with no outcome ever recorded (never walked, or
+ * claimed and given back untouched, as after a refused token) and no certificate stored under it.
+ */
+const UNTOUCHED = `s.status = 'pending' AND s.finished_at IS NULL AND s.expected_count IS NULL
+  AND NOT EXISTS (SELECT 1 FROM certificates c WHERE c.register = s.register AND c.registration_date = s.day)`;
+
+/** Untouched days before `before`, oldest first: what a raised SYNC_START_DATE leaves out. */
+export async function untouchedDaysBefore(q: Queryable, register: string, before: string): Promise<string[]> {
+  const rows = await q.query<{ day: string }>(
+    `SELECT s.day::text AS day FROM sync_checkpoint s WHERE s.register = $1 AND s.day < $2 AND ${UNTOUCHED} ORDER BY s.day`,
+    [register, before],
+  );
+  return rows.map((r) => r.day);
+}
+
+/**
+ * Removes the given days from the checkpoint if they are still untouched (another process may have
+ * claimed one since they were read), so `status` and `sync_missing_days` start at SYNC_START_DATE.
+ * Returns how many went. The only DELETE on the checkpoint: it holds nothing but a placeholder.
+ */
+export async function dropUntouchedDays(q: Queryable, register: string, days: readonly string[]): Promise<number> {
+  if (days.length === 0) return 0;
+  const rows = await q.query(
+    `DELETE FROM sync_checkpoint s WHERE s.register = $1 AND s.day = ANY($2::date[]) AND ${UNTOUCHED} RETURNING s.day`,
+    [register, days],
+  );
+  return rows.length;
+}
+
 /** Takes the day's lease in one statement; reports why not when it cannot. */
 export async function claimDay(q: Queryable, input: ClaimInput): Promise<ClaimResult> {
   const rows = await q.query<{ previous: DayState | null }>(

@@ -51,6 +51,8 @@ export interface MetricsOptions {
   stateTimeoutMs?: number;
   /** Node process metrics (CPU, memory, event loop), prefixed too. Default on. */
   defaultMetrics?: boolean;
+  /** FETCH_DOCUMENTS: only then is a document due for more than a day overdue (default on). */
+  fetchDocuments?: boolean;
 }
 
 const LATENCY_BUCKETS = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
@@ -74,6 +76,7 @@ export class Metrics {
   private readonly runDuration: client.Histogram<'kind'>;
   private readonly inProgress = new Map<string, number>();
   private readonly stateTimeoutMs: number;
+  private readonly fetchDocuments: boolean;
   private inflight: Promise<MirrorState | Error> | null = null;
   private pendingRead: Promise<MirrorState> | null = null;
 
@@ -83,6 +86,7 @@ export class Metrics {
     options: MetricsOptions = {},
   ) {
     this.stateTimeoutMs = options.stateTimeoutMs ?? 2000;
+    this.fetchDocuments = options.fetchDocuments ?? true;
     const registers = [this.registry];
     const name = (n: string) => `${PREFIX}${n}`;
 
@@ -198,7 +202,9 @@ export class Metrics {
     });
     gauge('missing_days', 'Days up to yesterday that are not done', [], (set, s) => set({}, s.missingDays));
     gauge('documents_due', 'Certificates due a document (none yet, a 404 or failure to retry, or changed since)', [], (set, s) => set({}, s.documentsDue));
-    gauge('documents_overdue', 'Certificates due a document for more than a day', [], (set, s) => set({}, s.documentsOverdue));
+    gauge('documents_overdue', 'Certificates due a document for more than a day (absent with FETCH_DOCUMENTS=false)', [], (set, s) => {
+      if (this.fetchDocuments) set({}, s.documentsOverdue);
+    });
     gauge('last_run_start_timestamp_seconds', 'When the newest run of each kind started', ['kind'], (set, s) => {
       for (const r of runsOf(s)) set({ kind: r.kind }, r.startedAt);
     });

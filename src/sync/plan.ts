@@ -21,6 +21,7 @@ export interface WorkItem {
 }
 
 export interface SyncPlanInput {
+  /** SYNC_START_DATE: the first day walked on an empty checkpoint, or when raised past the frontier. */
   startDate: string;
   /** Yesterday, as far as the API is concerned. */
   newest: string;
@@ -28,6 +29,11 @@ export interface SyncPlanInput {
   frontier: string | null;
   /** Days the checkpoint holds that are not done (incomplete, failed, pending, running). */
   notDone: readonly string[];
+  /**
+   * Days the checkpoint holds that no run has learned anything about; those before `startDate` are
+   * left out (`untouchedBefore`), so a first run that failed never pins the start.
+   */
+  untouched?: readonly string[];
   /** The most recent done days (SYNC_LOOKBACK_DAYS of them) with their recorded totals. */
   recentDone: ReadonlyArray<{ day: string; expectedCount: number | null }>;
   /** How many done days to walk again in full (SYNC_REVERIFY_DAYS); 0 or absent: none. */
@@ -40,14 +46,33 @@ export interface SyncPlanInput {
 }
 
 /**
- * The incremental sync: every day after the frontier up to yesterday (from SYNC_START_DATE on an empty
- * checkpoint), every earlier day the checkpoint holds as not done, then a cheap re-check of the most
- * recent done days for late arrivals, then full re-walks of the done days verified longest ago (the
- * only way to see an opt-in or a silent UPRN fill: the change feed reports neither).
+ * The first day walked as new: the day after the frontier, or SYNC_START_DATE when there is no
+ * frontier or it was raised past it (the days between are the operator's to backfill).
+ */
+export function syncStart(frontier: string | null, startDate: string): string {
+  const next = frontier ? addDays(frontier, 1) : null;
+  return next && next > startDate ? next : startDate;
+}
+
+/**
+ * Days a raised SYNC_START_DATE drops from the checkpoint: those before it that no run has learned
+ * anything about. Days before it with an outcome or rows (done, failed, incomplete) stay, and are
+ * retried as before.
+ */
+export function untouchedBefore(startDate: string, untouched: readonly string[]): string[] {
+  return untouched.filter((day) => day < startDate);
+}
+
+/**
+ * The incremental sync: every day from `syncStart` up to yesterday, every earlier day the checkpoint
+ * holds as not done (but not an untouched one before SYNC_START_DATE), then a cheap re-check of the
+ * most recent done days for late arrivals, then full re-walks of the done days verified longest ago
+ * (the only way to see an opt-in or a silent UPRN fill: the change feed reports neither).
  */
 export function planSync(input: SyncPlanInput): WorkItem[] {
-  const from = input.frontier ? addDays(input.frontier, 1) : input.startDate;
-  const walk = new Set(input.notDone.filter((day) => day <= input.newest));
+  const from = syncStart(input.frontier, input.startDate);
+  const dropped = new Set(untouchedBefore(input.startDate, input.untouched ?? []));
+  const walk = new Set(input.notDone.filter((day) => day <= input.newest && !dropped.has(day)));
   for (const day of eachDay(from, input.newest)) walk.add(day);
   // Only days the checkpoint holds as not done lie before the frontier.
   const items: WorkItem[] = [...walk].sort().map((day) => ({ day, force: false, reason: day < from ? 'retry' : 'new' }));

@@ -33,6 +33,8 @@ export function fakeEnv(api: FakeApi, database: TestDatabase, extra: Record<stri
     FETCH_DOCUMENTS: 'false',
     // Re-walks of old done days: on only where a test is about re-verification.
     SYNC_REVERIFY_DAYS: '0',
+    // Tests start on empty mirrors and walk from SYNC_START_DATE; the bulk seed only where a test is about it.
+    SYNC_SEED: 'api',
     // Parallel test processes must not fight over the default metrics port.
     METRICS_PORT: '0',
     LOG_LEVEL: 'info',

@@ -51,7 +51,7 @@ describe('Prometheus alert rules', () => {
   it('parse, and each has an expression, a duration, a severity and words for the operator', () => {
     const all = rules();
     expect(all.map((r) => r.alert).sort()).toEqual(
-      ['EpcSyncDatabaseDown', 'EpcSyncLagging', 'EpcSyncNoSuccessIn26h', 'EpcSyncRateLimitedOften', 'EpcSyncRejectingRows', 'EpcSyncRunFailed'].sort(),
+      ['EpcSyncDatabaseDown', 'EpcSyncDocumentsOverdue', 'EpcSyncLagging', 'EpcSyncNoSuccessIn26h', 'EpcSyncRateLimitedOften', 'EpcSyncRejectingRows', 'EpcSyncRunFailed'].sort(),
     );
     for (const rule of all) {
       expect(rule.expr.trim(), rule.alert).not.toBe('');

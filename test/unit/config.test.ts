@@ -20,6 +20,8 @@ describe('configuration', () => {
     // The whole history (~7,000 days) about once a month.
     expect(config.sync.reverifyDays).toBe(240);
     expect(config.sync.startDate).toBe('2007-08-01');
+    // A first run seeds from the monthly bulk file rather than walking every day since 2007.
+    expect(config.sync.seed).toBe('bulk');
     expect(Object.isFrozen(config) && Object.isFrozen(config.api)).toBe(true);
   });
 
@@ -54,6 +56,8 @@ describe('configuration', () => {
     ['SYNC_START_DATE', '2026-02-30', /SYNC_START_DATE must be a real date/],
     ['SYNC_START_DATE', '2027-01-01', /SYNC_START_DATE 2027-01-01 is in the future/],
     ['SYNC_LOOKBACK_DAYS', '-1', /SYNC_LOOKBACK_DAYS/],
+    ['SYNC_SEED', 'file', /SYNC_SEED must be one of bulk, api.*got "file"/],
+    ['SYNC_SEED', 'BULK', /SYNC_SEED must be one of bulk, api/],
     ['SYNC_REVERIFY_DAYS', '-1', /SYNC_REVERIFY_DAYS must be a whole number from 0/],
     ['SYNC_REVERIFY_DAYS', 'monthly', /SYNC_REVERIFY_DAYS must be a whole number/],
     ['SYNC_REVERIFY_DAYS', '2.5', /SYNC_REVERIFY_DAYS must be a whole number/],
@@ -64,6 +68,11 @@ describe('configuration', () => {
   ];
   it.each(bad)('%s=%s is one clear error', (name, value, message) => {
     expect(() => load({ [name]: value })).toThrow(message);
+  });
+
+  it('walks the API from SYNC_START_DATE instead of seeding with SYNC_SEED=api', () => {
+    expect(load({ SYNC_SEED: 'api' }).sync.seed).toBe('api');
+    expect(load({ SYNC_SEED: ' bulk ' }).sync.seed).toBe('bulk');
   });
 
   it('turns the re-verification off with SYNC_REVERIFY_DAYS=0', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween, eachDay, isIsoDay, newestQueryableDay } from '../../src/days.js';
-import { planBackfill, planSync } from '../../src/sync/plan.js';
+import { planBackfill, planSync, syncStart, untouchedBefore } from '../../src/sync/plan.js';
 
 describe('days', () => {
   it('accepts only real calendar days', () => {
@@ -56,6 +56,36 @@ describe('planning a sync', () => {
   it('only re-checks when the frontier is already yesterday', () => {
     const items = planSync({ startDate: '2020-01-01', newest: '2026-11-23', frontier: '2026-11-23', notDone: [], recentDone: [{ day: '2026-11-23', expectedCount: 3 }] });
     expect(items).toEqual([{ day: '2026-11-23', force: true, lookbackExpected: 3, reason: 'lookback' }]);
+  });
+});
+
+describe('a raised SYNC_START_DATE', () => {
+  // A first run that failed (a refused token) left every day since 2007-08-01 pending, untouched.
+  const untouched = [...eachDay('2007-08-01', '2026-11-23')];
+
+  it('walks only from the new start: untouched days before it never pin the start', () => {
+    const items = planSync({ startDate: '2026-11-20', newest: '2026-11-23', frontier: null, notDone: untouched, untouched, recentDone: [] });
+    expect(items).toEqual(['2026-11-20', '2026-11-21', '2026-11-22', '2026-11-23'].map((day) => ({ day, force: false, reason: 'new' })));
+  });
+
+  it('drops exactly the untouched days before it; days with an outcome or rows are not among them and are retried', () => {
+    expect(untouchedBefore('2026-11-20', untouched)).toEqual([...eachDay('2007-08-01', '2026-11-19')]);
+    // 2008-03-03 failed once (not untouched): it stays and is retried, whatever the start date.
+    const items = planSync({ startDate: '2026-11-22', newest: '2026-11-23', frontier: null, notDone: ['2008-03-03', '2026-11-21'], untouched: ['2026-11-21'], recentDone: [] });
+    expect(items.map((i) => [i.day, i.reason])).toEqual([['2008-03-03', 'retry'], ['2026-11-22', 'new'], ['2026-11-23', 'new']]);
+  });
+
+  it('keeps untouched days from the start date on: they are the walk itself', () => {
+    const items = planSync({ startDate: '2026-11-20', newest: '2026-11-23', frontier: '2026-11-22', notDone: ['2026-11-20', '2026-11-21'], untouched: ['2026-11-20', '2026-11-21'], recentDone: [] });
+    expect(items.map((i) => [i.day, i.reason])).toEqual([['2026-11-20', 'retry'], ['2026-11-21', 'retry'], ['2026-11-23', 'new']]);
+  });
+
+  it('starts after the frontier, or at SYNC_START_DATE when it was raised past the frontier', () => {
+    expect(syncStart(null, '2007-08-01')).toBe('2007-08-01');
+    expect(syncStart('2026-10-30', '2007-08-01')).toBe('2026-10-31');
+    expect(syncStart('2026-10-30', '2026-11-20')).toBe('2026-11-20');
+    const items = planSync({ startDate: '2026-11-22', newest: '2026-11-23', frontier: '2026-10-30', notDone: [], recentDone: [] });
+    expect(items.map((i) => i.day)).toEqual(['2026-11-22', '2026-11-23']);
   });
 });
 

@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../src/config/load.js';
 import { openContext, type Context } from '../src/context.js';
 import { addDays, newestQueryableDay } from '../src/days.js';
+import { lockHolder } from '../src/db/lockfile.js';
 import { formatStatus, readStatus } from '../src/ops/status.js';
 import { indent, n, quietLogger, seconds, timed, type Write } from './demo/output.js';
 import { dayCheck, depsOf, fetchDocuments, oneDetail, searchesByFilter, seedEmptyMirror, syncDays } from './demo/steps.js';
@@ -130,21 +131,11 @@ function freshDirectory(dir: string): void {
   if (!existsSync(join(dir, MARKER)) && dir !== resolve('data/demo')) {
     throw new Error(`${dir} holds files the demo did not make; give the demo an empty or new directory`);
   }
-  const lock = join(dir, 'epc-sync.lock');
-  const pid = existsSync(lock) ? Number(readFileSync(lock, 'utf8')) : 0;
-  if (pid > 0 && pid !== process.pid && alive(pid)) {
+  const pid = lockHolder(dir);
+  if (pid !== null) {
     throw new Error(`process ${pid} has the demo's database in ${dir} open (epc-sync sql or status?); stop it, then run the demo again`);
   }
   rmSync(dir, { recursive: true, force: true });
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -46,12 +46,12 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   program
     .command('daemon')
-    .description('apply migrations, catch up once, then sync on SYNC_CRON (or run BACKFILL_FROM..BACKFILL_TO once and exit)')
+    .description('apply migrations, seed an empty mirror from the bulk file, catch up once, then sync on SYNC_CRON (or run BACKFILL_FROM..BACKFILL_TO once and exit)')
     .action(() => run(true, (ctx, signal) => runDaemon(ctx, signal)));
 
   program
     .command('sync')
-    .description('one incremental pass: frontier → yesterday, plus a re-check of the last SYNC_LOOKBACK_DAYS done days')
+    .description('one incremental pass (an empty mirror is seeded from the bulk file first): frontier → yesterday, a re-check of the last SYNC_LOOKBACK_DAYS done days, SYNC_REVERIFY_DAYS old days re-walked, documents due')
     .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
     .action((opts: { metrics: boolean }) =>
       run(true, async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => syncOnce(deps(ctx), signal)))),

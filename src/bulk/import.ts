@@ -50,6 +50,8 @@ export interface ImportOptions {
 export interface ImportReport {
   skipped: boolean;
   importId: number | null;
+  /** The import's `sync_runs` row (null when skipped). */
+  runId: number | null;
   outcome: 'succeeded' | 'failed' | 'interrupted' | 'skipped';
   /** Certificate records of the file: read, stored, rejected (`rejected_rows` has each reason). */
   rowsRead: number;
@@ -75,7 +77,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   const previous = await findImport(db, register, sha256);
   if (previous && !options.force) {
     logger.info({ file: path, importId: previous.id }, 'this file was imported already; skipping (use --force to import it again)');
-    return { skipped: true, importId: previous.id, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, recommendationsImported: 0, recommendationsRejected: 0, newColumns: [], cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0, error: null };
+    return { skipped: true, importId: previous.id, runId: null, outcome: 'skipped', rowsRead: 0, rowsImported: 0, rowsRejected: 0, recommendationsImported: 0, recommendationsRejected: 0, newColumns: [], cutoffDay: null, daysHandedOver: 0, rowsPerSecond: 0, error: null };
   }
   const bytes = (await stat(path)).size;
   const run = await Run.start(
@@ -166,7 +168,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   })).catch((err: Error) => log.error({ err: { message: err.message } }, 'could not record the import\'s outcome; the next run closes it as interrupted'));
   await run.finish();
   const report: ImportReport = {
-    skipped: false, importId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
+    skipped: false, importId, runId, outcome, rowsRead: counts.read, rowsImported: counts.imported, rowsRejected: counts.rejected,
     recommendationsImported: counts.recommendations, recommendationsRejected: counts.recommendationsRejected, newColumns: [...newColumns],
     cutoffDay, daysHandedOver, rowsPerSecond, error: error?.message ?? null,
   };

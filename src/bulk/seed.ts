@@ -13,7 +13,7 @@ import type { BulkFileInfo } from '../api/files.js';
 import type { Config } from '../config/types.js';
 import type { Db } from '../db/client.js';
 import { ensureDataDir } from '../db/data-dir.js';
-import { importRunId, mirrorBytes, readMirrorState } from '../db/seed-state.js';
+import { mirrorBytes, readMirrorState } from '../db/seed-state.js';
 import { AbortedError, EpcSyncError, hasCode } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
 import { tellOperator } from '../operator.js';
@@ -104,7 +104,7 @@ export async function seedFromBulkFile(deps: SeedDeps, options: SeedOptions = {}
     file.path,
     { force: false, lastUpdated: info.lastUpdated, signal: options.signal, ...(options.now ? { now: options.now } : {}) },
   );
-  const runId = report.importId === null ? null : await importRunId(db, report.importId);
+  const { runId } = report;
   if (report.outcome === 'failed') {
     tellOperator(`the bulk seed failed: ${report.error ?? 'see the log'}; the next run tries it again (SYNC_SEED=api walks the API instead)`);
     return { kind: 'failed', report, runId };

@@ -27,8 +27,8 @@ export function lockDataDir(dataDir: string): () => void {
       };
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const pid = Number(readFileSync(path, 'utf8'));
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid)) {
+      const pid = lockHolder(dataDir);
+      if (pid !== null) {
         throw new DatabaseError(
           'DB_IN_USE',
           `the embedded database in ${dataDir} is in use by process ${pid}: stop it first, or set DATABASE_URL to share a PostgreSQL server between processes`,
@@ -38,6 +38,17 @@ export function lockDataDir(dataDir: string): () => void {
     }
   }
   throw new DatabaseError('DB_UNAVAILABLE', `could not lock ${path}`);
+}
+
+/** The pid of another live process holding the embedded database in `dataDir`, or null. */
+export function lockHolder(dataDir: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(dataDir, 'epc-sync.lock'), 'utf8'));
+  } catch {
+    return null;
+  }
+  return Number.isInteger(pid) && pid > 0 && pid !== process.pid && isAlive(pid) ? pid : null;
 }
 
 function isAlive(pid: number): boolean {

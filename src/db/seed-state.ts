@@ -1,6 +1,6 @@
 /**
  * What the bulk seed reads (`bulk/seed-plan.ts` decides): has the mirror any stored day or a finished
- * import, how much room its tables take already, and which run an import belonged to.
+ * import, and how much room its tables take already.
  */
 import type { MirrorState } from '../bulk/seed-plan.js';
 import type { Queryable } from './client.js';
@@ -17,12 +17,6 @@ export async function readMirrorState(q: Queryable, register: string): Promise<M
     [register],
   );
   return row ?? { hasStoredDay: false, hasSucceededImport: false };
-}
-
-/** The `sync_runs` row of an import, for the report of a sync that seeded. */
-export async function importRunId(q: Queryable, importId: number): Promise<number | null> {
-  const [row] = await q.query<{ run_id: number | null }>(`SELECT run_id FROM bulk_imports WHERE id = $1`, [importId]);
-  return row?.run_id ?? null;
 }
 
 /** Bytes the certificates and recommendations take already (table, TOAST and indexes). */

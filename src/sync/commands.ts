@@ -3,7 +3,6 @@
  * re-verification; on an empty mirror, the bulk seed first) and a backfill of an explicit range. Each
  * reads the checkpoint, plans (pure), then hands to `runDays`.
  */
-import type { FilesApi } from '../bulk/download.js';
 import type { ImportReport } from '../bulk/import.js';
 import { seedFromBulkFile, type SeedDeps, type SeedResult } from '../bulk/seed.js';
 import { newestQueryableDay } from '../days.js';
@@ -12,7 +11,6 @@ import {
   daysNotDone, doneDays, dropUntouchedDays, leastRecentlyVerifiedDays, newestDoneDay, recentDoneDays, seedPending, untouchedDaysBefore,
 } from '../db/checkpoint.js';
 import { planBackfill, planSync, syncStart, untouchedBefore } from './plan.js';
-import type { EpbApi } from './ports.js';
 import { runDays, type RunDeps, type RunReport } from './run.js';
 
 /** The sync's dependencies; `freeBytes` reads a file system's free space for the seed (tests simulate a short disk). */
@@ -65,17 +63,9 @@ export async function backfill(deps: RunDeps, range: BackfillRange, signal?: Abo
   return runDays(deps, { kind: 'backfill', rangeFrom: range.from, rangeTo: range.to, items, skipped: done.size }, signal);
 }
 
-const offersFiles = (api: EpbApi): api is EpbApi & FilesApi =>
-  typeof (api as Partial<FilesApi>).bulkFileInfo === 'function' && typeof (api as Partial<FilesApi>).bulkFileUrl === 'function';
-
+/** The bulk seed decides for itself (`decideSeed`) whether this mirror is empty and SYNC_SEED=bulk. */
 function seedIfEmpty(deps: SyncDeps, signal: AbortSignal | undefined, now: Date): Promise<SeedResult> {
-  const { api } = deps;
-  if (deps.config.sync.seed !== 'bulk') return Promise.resolve({ kind: 'skipped', reason: 'api' });
-  if (!offersFiles(api)) {
-    deps.logger.warn('this API client has no bulk-file endpoints: not seeding, walking from SYNC_START_DATE');
-    return Promise.resolve({ kind: 'skipped', reason: 'no-file' });
-  }
-  return seedFromBulkFile({ db: deps.db, api, config: deps.config, logger: deps.logger, metrics: deps.metrics, freeBytes: deps.freeBytes }, { signal, now });
+  return seedFromBulkFile({ db: deps.db, api: deps.api, config: deps.config, logger: deps.logger, metrics: deps.metrics, freeBytes: deps.freeBytes }, { signal, now });
 }
 
 /** The sync's report when its seed stopped it (`report` null: in the download, before the import's run began). */

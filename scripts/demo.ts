@@ -14,7 +14,7 @@ import { addDays, newestQueryableDay } from '../src/days.js';
 import { lockHolder } from '../src/db/lockfile.js';
 import { formatStatus, readStatus } from '../src/ops/status.js';
 import { indent, n, quietLogger, seconds, timed, type Write } from './demo/output.js';
-import { dayCheck, depsOf, fetchDocuments, oneDetail, searchesByFilter, seedEmptyMirror, syncDays } from './demo/steps.js';
+import { DEMO_REGISTER, dayCheck, depsOf, fetchDocuments, oneDetail, searchesByFilter, seedEmptyMirror, syncDays } from './demo/steps.js';
 import { DEMO_PAGE_SIZE, startDemoWorld } from './demo/world.js';
 
 /** A file the demo leaves in its directory: the only kind of non-empty directory it will wipe. */
@@ -100,7 +100,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     }
     say();
     say('4. Status  (epc-sync status)');
-    const status = await readStatus(opened.db, config.sync.register, { fetchDocuments: config.sync.fetchDocuments });
+    const status = await readStatus(opened.db, DEMO_REGISTER, { fetchDocuments: config.sync.fetchDocuments });
     say(indent(formatStatus(status), '  '));
 
     say();

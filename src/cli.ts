@@ -5,6 +5,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import dotenv from 'dotenv';
 import got from 'got';
+import { codesCommand } from './codes/command.js';
 import { checkRange, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { openContext, type Context } from './context.js';
@@ -15,15 +16,14 @@ import { tellOperator } from './operator.js';
 import { VERSION } from './version.js';
 import { EXIT_CONFIG, EXIT_OK, exitCodeForError, exitCodeForRun } from './exit-codes.js';
 import { createLogger } from './logger.js';
-import { formatStatus, readStatus, type StatusReport } from './ops/status.js';
+import { formatStatuses, pickRegisters, readStatuses, type MirrorStatus } from './ops/status-registers.js';
 import { installShutdown } from './shutdown.js';
-import { opsEndpointOf, serveOps } from './ops/serve.js';
+import { opsEndpointOf, serveOps, serveUntilStopped } from './ops/serve.js';
 import { backfill, syncOnce } from './sync/commands.js';
 import { documentsBackfill } from './sync/documents-run.js';
+import { formatPlan, planReport } from './sync/plan-report.js';
 import { formatRows } from './ops/table.js';
-import { downloadBulkFile } from './bulk/download.js';
-import { importBulkFile } from './bulk/import.js';
-import { join } from 'node:path';
+import { chosenRegisters, importBulkFiles, importRegisters, registerOption } from './cli-registers.js';
 
 type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
 /** What to do instead when another process holds the embedded database (null: nothing, report it). */
@@ -51,10 +51,15 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   program
     .command('sync')
-    .description('one incremental pass (an empty mirror is seeded from the bulk file first): frontier → yesterday, a re-check of the last SYNC_LOOKBACK_DAYS done days, SYNC_REVERIFY_DAYS old days re-walked, documents due')
+    .description('one incremental pass over each register in turn (an empty one is seeded from its bulk file first): frontier → yesterday, a re-check of the last SYNC_LOOKBACK_DAYS done days, SYNC_REVERIFY_DAYS old days re-walked, documents due; then the deltas, once')
+    .addOption(registerOption('sync'))
     .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
-    .action((opts: { metrics: boolean }) =>
-      run(true, async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => syncOnce(deps(ctx), signal)))),
+    .action((opts: { metrics: boolean; register?: string }) =>
+      run(
+        true,
+        async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => syncOnce(deps(ctx), signal, new Date(), chosenRegisters(opts.register, ctx.config)))),
+        (config) => chosenRegisters(opts.register, config),
+      ),
     );
 
   program
@@ -63,12 +68,13 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .requiredOption('--from <day>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last day, YYYY-MM-DD (yesterday at the latest)')
     .option('--force', 'walk days already done again', false)
+    .addOption(registerOption('walk'))
     .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
-    .action((opts: { from: string; to: string; force: boolean; metrics: boolean }) =>
+    .action((opts: { from: string; to: string; force: boolean; metrics: boolean; register?: string }) =>
       run(
         true,
-        async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => backfill(deps(ctx), opts, signal))),
-        (config) => checkDays(opts, config),
+        async (ctx, signal) => exitCodeForRun(await withOps(ctx, opts.metrics, () => backfill(deps(ctx), opts, signal, chosenRegisters(opts.register, ctx.config)))),
+        (config) => checkDays(opts, config, opts.register),
       ),
     );
 
@@ -77,50 +83,89 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .description('fetch the full document of every stored certificate from --from to --to that lacks a current one')
     .requiredOption('--from <day>', 'first registration day, YYYY-MM-DD')
     .requiredOption('--to <day>', 'last registration day, YYYY-MM-DD')
-    .action((opts: { from: string; to: string }) =>
-      run(true, async (ctx, signal) => exitCodeForRun(await documentsBackfill(deps(ctx), opts, signal)), (config) => checkDays(opts, config)),
+    .addOption(registerOption('fetch the documents of'))
+    .action((opts: { from: string; to: string; register?: string }) =>
+      run(
+        true,
+        async (ctx, signal) => exitCodeForRun(await documentsBackfill(deps(ctx), opts, signal, chosenRegisters(opts.register, ctx.config))),
+        (config) => checkDays(opts, config, opts.register),
+      ),
     );
 
   program
     .command('import-bulk')
-    .description('download the latest monthly bulk file and import it (or import --file PATH), then hand its days to the checkpoint')
+    .description('download each register\'s latest monthly bulk file and import it (or import --file PATH, one register\'s), then hand its days to the checkpoint')
     .option('--file <path>', 'import this ZIP (or a CSV of certificates) instead of downloading')
     .option('--force', 'import even if this exact file was imported before', false)
+    .addOption(registerOption('import the file of'))
     .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
-    .action((opts: { file?: string; force: boolean; metrics: boolean }) =>
-      run(!opts.file, async (ctx, signal) => withOps(ctx, opts.metrics, async () => {
-        const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics };
-        let path = opts.file;
-        let lastUpdated: string | null = null;
-        if (!path) {
-          if (!ctx.api) throw new Error('downloading needs the API client');
-          const file = await downloadBulkFile(ctx.api, ctx.config.sync.register, join(ctx.config.database.dataDir, 'bulk'), ctx.logger, signal);
-          path = file.path;
-          lastUpdated = file.info.lastUpdated;
-        }
-        const report = await importBulkFile(deps, path, { force: opts.force, lastUpdated, signal });
-        process.stdout.write(`${JSON.stringify(report)}\n`);
-        if (report.outcome === 'failed') tellOperator(`bulk import failed: ${report.error ?? 'see the log'}`);
-        return report.outcome === 'succeeded' || report.outcome === 'skipped' ? EXIT_OK : 1;
-      })),
+    .action((opts: { file?: string; force: boolean; metrics: boolean; register?: string }) =>
+      run(
+        !opts.file,
+        async (ctx, signal) => withOps(ctx, opts.metrics, () => importBulkFiles(ctx, importRegisters(opts, ctx.config), opts, signal)),
+        (config) => importRegisters(opts, config),
+      ),
     );
 
   program
     .command('status')
-    .description('the checkpoint at a glance: days per month, rows, the newest complete day, the last run')
+    .description('the checkpoint of each register at a glance: days per month, rows, the newest complete day, the last run')
     .option('--json', 'print the stable JSON shape documented in the README', false)
-    .action((opts: { json: boolean }) => {
-      const print = (report: StatusReport) => {
-        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatus(report)}\n`);
+    .addOption(registerOption('show'))
+    .action((opts: { json: boolean; register?: string }) => {
+      const print = (report: MirrorStatus) => {
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatStatuses(report)}\n`);
         return report.healthy ? EXIT_OK : 1;
       };
-      return run(false, async (ctx) => print(await readStatus(ctx.db, ctx.config.sync.register, { fetchDocuments: ctx.config.sync.fetchDocuments })), undefined, async (config) => {
+      const read = async (ctx: Context) =>
+        print(await readStatuses(ctx.db, chosenRegisters(opts.register, ctx.config), { fetchDocuments: ctx.config.sync.fetchDocuments }));
+      return run(false, read, (config) => chosenRegisters(opts.register, config), async (config) => {
         // The daemon holds the embedded database: ask it, through its ops server, for the same report.
         const url = opsEndpointOf(config.database.dataDir);
         if (!url) return null;
-        return print(await got(`${url}/status.json`, { timeout: { request: 10_000 }, retry: { limit: 0 } }).json<StatusReport>());
+        const answer = await got(`${url}/status.json`, { timeout: { request: 10_000 }, retry: { limit: 0 } }).json<MirrorStatus>();
+        try {
+          return print(pickRegisters(answer, opts.register === undefined ? null : [opts.register]));
+        } catch (error) {
+          tellOperator((error as Error).message);
+          return EXIT_CONFIG;
+        }
       });
     });
+
+  program
+    .command('plan')
+    .description('print what a sync (or a backfill) would walk per register, its requests and its time, without asking the API anything')
+    .argument('[kind]', 'sync or backfill', 'sync')
+    .option('--from <day>', 'backfill: first day, YYYY-MM-DD')
+    .option('--to <day>', 'backfill: last day, YYYY-MM-DD')
+    .option('--force', 'backfill: count days already done too', false)
+    .addOption(registerOption('plan'))
+    .option('--json', 'print the plan as JSON', false)
+    .action((kind: string, opts: { from?: string; to?: string; force: boolean; register?: string; json: boolean }) =>
+      run(false, async (ctx) => {
+        const request = kind === 'backfill' ? { kind, from: opts.from!, to: opts.to!, force: opts.force } as const : { kind: 'sync' } as const;
+        const report = await planReport(ctx.db, ctx.config, chosenRegisters(opts.register, ctx.config), request);
+        process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatPlan(report)}\n`);
+        return EXIT_OK;
+      }, (config) => {
+        if (kind !== 'sync' && kind !== 'backfill') throw new ConfigError(`plan takes sync or backfill; got "${kind}"`);
+        if (kind === 'backfill') checkDays({ from: opts.from ?? '', to: opts.to ?? '' }, config, opts.register);
+        else chosenRegisters(opts.register, config);
+      }),
+    );
+
+  program
+    .command('serve')
+    .description('only serve the coverage page (/), /status.json, /metrics and /healthz on METRICS_PORT until stopped, so the mirror can be looked at while nothing syncs')
+    .action(() => run(false, (ctx, signal) => serveUntilStopped(ctx, signal), (config) => {
+      if (config.ops.metricsPort <= 0) throw new ConfigError('serve needs METRICS_PORT: set it to a free port (0 turns the ops server off)');
+    }));
+
+  program
+    .command('codes')
+    .description('fetch the register\'s code lists (/api/codes) into the codes lookup, replacing it whole; sync does this weekly')
+    .action(() => run(true, (ctx, signal) => codesCommand(ctx, signal)));
 
   program
     .command('sql')
@@ -158,8 +203,9 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
   return exitCode;
 }
 
-/** --from/--to: real days, in order, none of them today or later. */
-function checkDays(opts: { from: string; to: string }, config: Config): void {
+/** --from/--to: real days, in order, none of them today or later; and --register, if given, a register the API serves. */
+function checkDays(opts: { from: string; to: string }, config: Config, register?: string): void {
+  chosenRegisters(register, config);
   for (const [name, value] of [['--from', opts.from], ['--to', opts.to]] as const) {
     if (!isIsoDay(value)) throw new ConfigError(`${name} must be a real date written YYYY-MM-DD; got "${value}"`);
   }

@@ -31,7 +31,7 @@ export async function openContext(config: Config, logger: Logger, options: { api
     await db.close();
     throw error;
   }
-  const metrics = new Metrics(db, config.sync.register, { fetchDocuments: config.sync.fetchDocuments });
+  const metrics = new Metrics(db, config.sync.registers, { fetchDocuments: config.sync.fetchDocuments });
   const notifier = createNotifier({ url: config.ops.notifyWebhookUrl, logger });
   const api = options.api ? createApiClient(config.api, { logger, onEvent: (e) => metrics.apiRequest(e) }) : null;
   let closing: Promise<void> | null = null;

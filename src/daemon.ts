@@ -41,12 +41,15 @@ async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean },
   const stopped = new Promise<void>((resolve) => (wake = resolve));
   signal.addEventListener('abort', () => wake(), { once: true });
 
+  // Each register lags on its own: one notice per register per crossing.
   const checkLag = async () => {
-    const [lag] = await ctx.db.query<{ days_behind: number | null; newest_done_day: string | null }>(
-      `SELECT days_behind, newest_done_day::text FROM sync_lag WHERE register = $1`,
-      [config.sync.register],
-    );
-    await ctx.notifier.lagExceeded({ daysBehind: lag?.days_behind ?? null, threshold: config.ops.lagAlertDays, newestDoneDay: lag?.newest_done_day ?? null, register: config.sync.register });
+    for (const register of config.sync.registers) {
+      const [lag] = await ctx.db.query<{ days_behind: number | null; newest_done_day: string | null }>(
+        `SELECT days_behind, newest_done_day::text FROM sync_lag WHERE register = $1`,
+        [register],
+      );
+      await ctx.notifier.lagExceeded({ daysBehind: lag?.days_behind ?? null, threshold: config.ops.lagAlertDays, newestDoneDay: lag?.newest_done_day ?? null, register });
+    }
   };
 
   const runOnce = (trigger: string): Promise<void> => {
@@ -56,6 +59,7 @@ async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean },
     }
     running = (async () => {
       try {
+        // Every configured register in turn; one that fails does not stop the next (`sync/registers.ts`).
         const report = await syncOnce(deps, signal);
         await checkLag();
         if (report.fatal && isFatal(report.fatal)) {
@@ -69,6 +73,9 @@ async function loop(ctx: Context, deps: RunDeps, state: { scheduling: boolean },
         if (isFatal(error)) {
           fatal = error as Error;
           wake();
+        } else if (!signal.aborted) {
+          // One register's error (a short disk for its seed, say) must not hide the others' lag.
+          await checkLag().catch((err: Error) => logger.warn({ err: { message: err.message } }, 'could not check the lag'));
         }
       } finally {
         running = null;

@@ -13,6 +13,9 @@ import type { RequestRecord } from '../../test/fake-api/index.js';
 
 type Deps = ReturnType<typeof depsOf>;
 
+/** The fake's world is the domestic register's. */
+export const DEMO_REGISTER = 'domestic';
+
 export function depsOf(ctx: Context) {
   if (!ctx.api) throw new Error('the demo needs the API client');
   return { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger };
@@ -30,7 +33,7 @@ export interface Seeded {
  * show its figures; the sync after it finds the mirror seeded and walks only the days since.
  */
 export async function seedEmptyMirror(deps: Deps, now: Date): Promise<Seeded> {
-  const seeded = await seedFromBulkFile(deps, { now });
+  const seeded = await seedFromBulkFile({ ...deps, register: DEMO_REGISTER }, { now });
   if (seeded.kind !== 'seeded') {
     throw new Error(`the bulk seed did not run as it should (${seeded.kind === 'skipped' ? `skipped: ${seeded.reason}` : `${seeded.kind}: ${seeded.report.error ?? 'see above'}`})`);
   }
@@ -56,7 +59,7 @@ export async function dayCheck(deps: Deps, day: string): Promise<DayCheck> {
   const [row] = await deps.db.query<DayCheck>(
     `SELECT status, expected_count AS expected, stored_count AS stored, pages, requests
      FROM sync_checkpoint WHERE register = $1 AND day = $2`,
-    [deps.config.sync.register, day],
+    [DEMO_REGISTER, day],
   );
   if (!row) throw new Error(`no checkpoint row for ${day}`);
   return row;
@@ -103,7 +106,7 @@ export async function oneDetail(deps: Deps, day: string): Promise<Detail | null>
      FROM certificate_details
      WHERE register = $1 AND registration_date = $2 AND document_status = 'fetched'
      ORDER BY certificate_number LIMIT 1`,
-    [deps.config.sync.register, day],
+    [DEMO_REGISTER, day],
   );
   return row ?? null;
 }

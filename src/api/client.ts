@@ -5,6 +5,7 @@ import type { LimiterStats } from './limiter.js';
 import { fetchCertificate, type CertificateResult } from './certificate.js';
 import { fetchDeltas, type DeltaEvent } from './deltas.js';
 import { bulkFileInfo, bulkFileUrl, type BulkFileInfo } from './files.js';
+import { fetchCodeNames, fetchCodeValues, type CodeEntry } from './codes.js';
 import type { Register } from '../config/types.js';
 import { searchDay, type SearchQuery, type SearchResult } from './search.js';
 
@@ -15,6 +16,9 @@ export interface ApiClient {
   bulkFileInfo(register: Register, signal?: AbortSignal): Promise<BulkFileInfo>;
   /** A fresh pre-signed download URL (valid for about 30 seconds). */
   bulkFileUrl(register: Register, signal?: AbortSignal): Promise<string>;
+  /** The coded attributes (`/api/codes`), and one attribute's keys and values (`/api/codes/info`). */
+  codes(signal?: AbortSignal): Promise<string[]>;
+  codeValues(attribute: string, signal?: AbortSignal): Promise<CodeEntry[]>;
   stats(): LimiterStats;
   stop(): Promise<void>;
   /** The shared HTTP layer, for the endpoint modules added beside search. */
@@ -30,6 +34,8 @@ export function createApiClient(config: ApiConfig, deps: HttpDeps): ApiClient {
     deltas: (from, to, signal) => fetchDeltas(http, from, to, signal),
     bulkFileInfo: (register, signal) => bulkFileInfo(http, register, signal),
     bulkFileUrl: (register, signal) => bulkFileUrl(http, register, signal),
+    codes: (signal) => fetchCodeNames(http, signal),
+    codeValues: (attribute, signal) => fetchCodeValues(http, attribute, signal),
     stats: () => http.limiter.stats(),
     stop: () => http.stop(),
   };

@@ -27,7 +27,7 @@ function published(response: JsonResponse, register: Register): JsonResponse {
   if (response.status !== 404) return response;
   throw new ApiError(
     'API_NO_BULK_FILE',
-    `the EPB API publishes no ${register} bulk file at the moment (${errorMessage(response.body) ?? 'HTTP 404'}); try again later, or import a file you have with: epc-sync import-bulk --file PATH`,
+    `the EPB API publishes no ${register} bulk file at the moment (${errorMessage(response.body) ?? 'HTTP 404'}); try again later, or import a file you have with: epc-sync import-bulk --file PATH --register ${register}`,
     { status: 404 },
   );
 }

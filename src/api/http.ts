@@ -15,7 +15,7 @@ import { wait } from '../wait.js';
 import { RequestLimiter } from './limiter.js';
 import { DEFAULT_RETRY_POLICY, classifyOutcome, decideRetry, describeOutcome, type AttemptOutcome, type OutcomeClass, type RetryPolicy } from './retry.js';
 
-export type Endpoint = 'search' | 'certificate' | 'deltas' | 'files';
+export type Endpoint = 'search' | 'certificate' | 'deltas' | 'files' | 'codes';
 
 export interface AttemptEvent {
   endpoint: Endpoint;

@@ -7,3 +7,4 @@ export { searchDay, type Band, type SearchQuery, type SearchResult } from './sea
 export { fetchCertificate, type CertificateResult } from './certificate.js';
 export { fetchDeltas, type DeltaEvent } from './deltas.js';
 export { bulkFileInfo, bulkFileUrl, type BulkFileInfo } from './files.js';
+export { fetchCodeNames, fetchCodeValues, type CodeEntry, type CodeValue } from './codes.js';

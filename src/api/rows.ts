@@ -19,6 +19,11 @@ export interface SearchRow {
   registrationDate: string;
   uprn: number | null;
   schemaType: string | null;
+  /**
+   * Non-domestic rows only (their last key): the recommendation report's certificate number. Search
+   * serves only non-domestic certificates that have one. Absent on the other registers' rows.
+   */
+  relatedRrn?: string | null;
 }
 
 export type ParsedRow = { ok: true; row: SearchRow } | { ok: false; reason: string };
@@ -38,9 +43,10 @@ export function parseSearchRow(raw: unknown): ParsedRow {
   if (typeof date !== 'string' || !isIsoDay(date)) {
     return { ok: false, reason: `registrationDate is not a YYYY-MM-DD date: ${JSON.stringify(date ?? null)}` };
   }
+  // The non-domestic scale (non-domestic and display) rates a building below zero A+.
   const band = r.currentEnergyEfficiencyBand ?? null;
-  if (band !== null && (typeof band !== 'string' || !/^[A-G]$/.test(band))) {
-    return { ok: false, reason: `currentEnergyEfficiencyBand is not A-G: ${JSON.stringify(band)}` };
+  if (band !== null && (typeof band !== 'string' || !/^(?:[A-G]|A\+)$/.test(band))) {
+    return { ok: false, reason: `currentEnergyEfficiencyBand is not A+ or A-G: ${JSON.stringify(band)}` };
   }
   // UPRNs are positive integers; the API sends a number (a numeric string is accepted, since it is unambiguous).
   const uprnRaw = r.uprn ?? null;
@@ -58,6 +64,11 @@ export function parseSearchRow(raw: unknown): ParsedRow {
     if (typeof value === 'string' && value.includes('\u0000')) return { ok: false, reason: `${field} contains a NUL character` };
     text[field] = value;
   }
+  // The key is kept only where the API sent it (non-domestic): the other registers' rows have no report.
+  const related = 'relatedRrn' in r ? (r.relatedRrn ?? null) : undefined;
+  if (related !== undefined && related !== null && (typeof related !== 'string' || !CERTIFICATE_NUMBER.test(related))) {
+    return { ok: false, reason: `relatedRrn is not NNNN-NNNN-NNNN-NNNN-NNNN: ${JSON.stringify(related)}` };
+  }
   return {
     ok: true,
     row: {
@@ -74,6 +85,7 @@ export function parseSearchRow(raw: unknown): ParsedRow {
       registrationDate: date,
       uprn,
       schemaType: text.schemaType ?? null,
+      ...(related === undefined ? {} : { relatedRrn: related }),
     },
   };
 }

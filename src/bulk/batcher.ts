@@ -42,8 +42,7 @@ export class EntryBatcher {
   /** Reads one record; returns true when a batch is full and should be taken. */
   add(record: string[]): boolean {
     if (!this.header) {
-      const declared = this.entry.kind === 'certificates' ? this.file.fields : this.file.recommendations;
-      this.header = readHeader(this.entry.kind, record, declared, this.entry.name);
+      this.header = readHeader(this.entry.kind, record, this.file, this.entry.name);
       this.batch.newColumns = this.header.unknown.map(([, name]) => name);
       return false;
     }

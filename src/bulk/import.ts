@@ -3,14 +3,15 @@
  * recommendations-YYYY.csv) → Papa Parse → typed COPY batches (on two worker threads,
  * `parse-thread.ts`) → COPY straight into the tables, or staging and a merge where the mirror holds
  * some of a batch already; streaming all the way, so memory stays flat whatever the file size. The
- * workers parse the next batches while the database writes this one. Every broken row goes to `rejected_rows` with its reason and raw text. At
+ * workers parse the next batches while the database writes this one. Every entry's header is checked
+ * first (`headers.ts`): another register's file fails whole, before anything is written. Every broken row goes to `rejected_rows` with its reason and raw text. At
  * the end the days the file brought are handed to the checkpoint, so the nightly sync continues from
  * the file's cut-off instead of walking the history again.
  */
 import { basename } from 'node:path';
 import { stat } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { Config } from '../config/types.js';
+import type { Config, Register } from '../config/types.js';
 import { addDays, newestQueryableDay } from '../days.js';
 import { finishImport, findImport, handOverDays, startImport, storeCertificateBatch, storeRecommendationBatch } from '../db/bulk.js';
 import { registerFile } from '../registers/index.js';
@@ -19,6 +20,7 @@ import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
 import { AbortedError } from '../errors.js';
 import { Run } from '../runs/run.js';
+import { checkHeaders } from './headers.js';
 import { startProgress } from './progress.js';
 import { parseOffThread } from './parse-thread.js';
 import { sha256File } from './source.js';
@@ -36,6 +38,8 @@ export interface ImportDeps {
   logger: Logger;
   /** Optional: rows, rejects and the run for /metrics (`import-bulk --metrics`). */
   metrics?: Metrics | undefined;
+  /** The register whose file this is; default the first configured (EPC_REGISTERS). */
+  register?: Register | undefined;
 }
 
 export interface ImportOptions {
@@ -71,7 +75,7 @@ export interface ImportReport {
 
 export async function importBulkFile(deps: ImportDeps, path: string, options: ImportOptions): Promise<ImportReport> {
   const { db, config, logger } = deps;
-  const register = config.sync.register;
+  const register = deps.register ?? config.sync.registers[0]!;
   const file = registerFile(register);
   const sha256 = await sha256File(path);
   const previous = await findImport(db, register, sha256);
@@ -105,6 +109,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let cutoffDay: string | null = null;
   let daysHandedOver = 0;
   try {
+    await checkHeaders(path, file);
     // The workers parse the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId })) {
       if (run.signal.aborted) throw new AbortedError();

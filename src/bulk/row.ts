@@ -10,7 +10,9 @@
 import { copyField } from '../db/copy-text.js';
 import { BulkFileError } from '../errors.js';
 import type { Field, RecommendationField } from '../registers/field.js';
-import { parseDay, parseValue, UNREADABLE } from '../registers/values.js';
+import { otherRegisterOf } from '../registers/header.js';
+import type { RegisterFile } from '../registers/index.js';
+import { parseDay, parseFieldValue, parseValue, UNREADABLE } from '../registers/values.js';
 
 export type EntryKind = 'certificates' | 'recommendations';
 
@@ -18,6 +20,8 @@ export interface BulkHeader {
   kind: EntryKind;
   /** For each declared field, its position in the record (-1: the file has no such column). */
   at: Int32Array;
+  /** For each declared field, 1 when it declares values that mean "unknown" (a DEC's 9999). */
+  hasUnknown: Uint8Array;
   /** Positions and names of columns the declaration does not know, kept in `bulk_extra`. */
   unknown: Array<[number, string]>;
   /** Repeated names (the older files repeat a few): position, name, position of the first. */
@@ -29,9 +33,19 @@ export interface BulkHeader {
 
 const CERTIFICATE_NUMBER = /^\d{4}-\d{4}-\d{4}-\d{4}-\d{4}$/;
 
-/** Reads a header line against the declaration; throws when it is not this kind of file at all. */
-export function readHeader(kind: EntryKind, fields: readonly string[], declared: readonly (Field | RecommendationField)[], entry: string): BulkHeader {
+/**
+ * Reads a header line against the register's declaration; throws when it is not this kind of file
+ * at all, or when it is another register's file (the header tells: `registers/header.ts`).
+ */
+export function readHeader(kind: EntryKind, fields: readonly string[], file: RegisterFile, entry: string): BulkHeader {
+  const declared: readonly (Field | RecommendationField)[] = kind === 'certificates' ? file.fields : file.recommendations;
   const names = fields.map((raw) => raw.trim().replace(/^\uFEFF/, '').toLowerCase());
+  const other = otherRegisterOf(file.register, kind, names);
+  if (other) {
+    throw new BulkFileError(
+      `${entry} is from the ${other.register} register's bulk file (its header has ${other.columns.join(', ')}), not the ${file.register} register's: import it as ${other.register} (import-bulk --register ${other.register})`,
+    );
+  }
   const first = new Map<string, number>();
   const repeated: Array<[number, string, number]> = [];
   names.forEach((name, i) => {
@@ -40,15 +54,18 @@ export function readHeader(kind: EntryKind, fields: readonly string[], declared:
     else repeated.push([i, name, seen]);
   });
   const at = Int32Array.from(declared, (f) => first.get(f.file) ?? -1);
-  const required = kind === 'certificates' ? ['certificate_number', 'lodgement_date'] : ['certificate_number', 'improvement_item'];
+  // The certificate number, and the lodgement day (certificates) or the item (recommendations).
+  const key = kind === 'certificates' ? 'registration_date' : 'item';
+  const required = declared.filter((f) => f.column === 'certificate_number' || f.column === key).map((f) => f.file);
   const missing = required.filter((name) => !first.has(name));
   if (missing.length > 0) {
-    throw new BulkFileError(`${entry}: the header has no ${missing.join(', ')} column; is this the register's bulk file? (header starts: ${names.slice(0, 5).join(', ')})`);
+    throw new BulkFileError(`${entry}: the header has no ${missing.join(', ')} column; is this the ${file.register} register's bulk file? (header starts: ${names.slice(0, 5).join(', ')})`);
   }
   const known = new Set(declared.map((f) => f.file));
   const unknown = [...first].filter(([name]) => !known.has(name)).map(([name, i]): [number, string] => [i, name]);
   const day = declared.findIndex((f) => f.column === 'registration_date');
-  return { kind, at, unknown, repeated, width: names.length, dayAt: day < 0 ? -1 : at[day]! };
+  const hasUnknown = Uint8Array.from(declared, (f) => ('unknown' in f && f.unknown?.length ? 1 : 0));
+  return { kind, at, hasUnknown, unknown, repeated, width: names.length, dayAt: day < 0 ? -1 : at[day]! };
 }
 
 export type ParsedRecord =
@@ -105,7 +122,9 @@ export function parseCertificateRecord(
       out[i] = raw === '' ? '\\N' : copyField(raw);
       continue;
     }
-    const value = parseValue(field.type, raw);
+    // A column with values that mean "unknown" (a DEC's 9999) reads them as NULL; the others (every
+    // domestic column) skip that check, flagged once per header rather than asked of each field.
+    const value = header.hasUnknown[i] === 0 ? parseValue(field.type, raw) : parseFieldValue(field, raw);
     if (value === UNREADABLE) {
       extra.push([field.file, raw]);
       out[i] = '\\N';
@@ -128,12 +147,13 @@ export function parseRecommendationRecord(fields: readonly string[], header: Bul
   for (let i = 0; i < declared.length; i += 1) {
     const at = header.at[i]!;
     const field = declared[i]!;
-    const value = at < 0 ? null : parseValue(field.type, fields[at]!);
+    let value = at < 0 ? null : parseValue(field.type, fields[at]!);
     // The item orders a certificate's recommendations and keys the row: without it there is no row.
     if (value === UNREADABLE || (field.column === 'item' && value === null)) {
       return { ok: false, reason: `${field.file} is not a ${field.type === 'integer' ? 'whole number' : 'value'}: ${JSON.stringify(at < 0 ? '' : fields[at])}`, day: null };
     }
     if (field.column === 'item') item = value;
+    if (field.repeatsCertificate && value !== null && value.trim() === checked.number) value = null;
     out[i] = copyField(value);
   }
   const copy = `${prefix}${out.join('\t')}\n`;

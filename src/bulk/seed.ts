@@ -10,7 +10,7 @@ import { statSync, statfsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { BulkFileInfo } from '../api/files.js';
-import type { Config } from '../config/types.js';
+import type { Config, Register } from '../config/types.js';
 import type { Db } from '../db/client.js';
 import { ensureDataDir } from '../db/data-dir.js';
 import { mirrorBytes, readMirrorState } from '../db/seed-state.js';
@@ -28,6 +28,8 @@ export interface SeedDeps {
   db: Db;
   api: FilesApi;
   config: Config;
+  /** The register to seed: each register's empty mirror is seeded from its own file. */
+  register: Register;
   logger: Logger;
   metrics?: Metrics | undefined;
   /** Bytes this user may still write on the file system holding `dir` (a test simulates a short disk). */
@@ -65,8 +67,7 @@ export function freeBytesOf(dir: string): number {
  * refused token…); a missing file is a warning and a skip.
  */
 export async function seedFromBulkFile(deps: SeedDeps, options: SeedOptions = {}): Promise<SeedResult> {
-  const { db, api, config, logger } = deps;
-  const register = config.sync.register;
+  const { db, api, config, logger, register } = deps;
   const decision = decideSeed(config.sync.seed, await readMirrorState(db, register));
   if (!decision.seed) return { kind: 'skipped', reason: decision.reason };
 
@@ -100,7 +101,7 @@ export async function seedFromBulkFile(deps: SeedDeps, options: SeedOptions = {}
     throw new AbortedError({ cause: error });
   }
   const report = await importBulkFile(
-    { db, config, logger, metrics: deps.metrics },
+    { db, config, logger, metrics: deps.metrics, register },
     file.path,
     { force: false, lastUpdated: info.lastUpdated, signal: options.signal, ...(options.now ? { now: options.now } : {}) },
   );

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { validate as validateCron } from 'node-cron';
 import { ConfigError } from '../errors.js';
 import { isIsoDay, newestQueryableDay } from '../days.js';
-import { REGISTERS, SEED_MODES, type Config, type Register, type SeedMode } from './types.js';
+import { parseRegisters } from './registers.js';
+import { SEED_MODES, type Config, type SeedMode } from './types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,6 +32,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
     if (raw !== undefined && raw.trim() !== '') return raw.trim();
     return DEFAULTS[name];
   };
+  const set = (name: string): string | undefined => env[name]?.trim() || undefined;
   const now = options.now ?? new Date();
 
   const token = env.EPC_API_TOKEN?.trim() ?? '';
@@ -58,8 +60,8 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
   const cron = get('SYNC_CRON') ?? '';
   if (!validateCron(cron)) fail(`SYNC_CRON "${cron}" is not a valid cron expression (for example "30 2 * * *")`);
 
-  const register = get('EPC_REGISTER') as Register;
-  if (!REGISTERS.includes(register)) fail(`EPC_REGISTER must be one of ${REGISTERS.join(', ')}; got "${register}"`);
+  // Only what the environment sets counts here: the default must never disagree with a setting.
+  const registers = parseRegisters(set('EPC_REGISTERS'), set('EPC_REGISTER'), DEFAULTS.EPC_REGISTERS ?? 'domestic');
 
   const seed = get('SYNC_SEED') as SeedMode;
   if (!SEED_MODES.includes(seed)) fail(`SYNC_SEED must be one of ${SEED_MODES.join(', ')} (bulk: an empty mirror imports the monthly bulk file first; api: it walks every day from SYNC_START_DATE); got "${seed}"`);
@@ -87,7 +89,7 @@ export function loadConfig(env: Env, options: LoadOptions): Config {
       dataDir: nonEmpty('EPC_DATA_DIR', get('EPC_DATA_DIR')),
     },
     sync: {
-      register,
+      registers,
       startDate,
       seed,
       lookbackDays: number('SYNC_LOOKBACK_DAYS', get('SYNC_LOOKBACK_DAYS'), 0, 366),

@@ -1,4 +1,4 @@
-/** The three registers the EPB API serves share one search shape; domestic is synced today. */
+/** The three registers the EPB API serves; they share one search shape, and one mirror can hold all three. */
 export const REGISTERS = ['domestic', 'non-domestic', 'display'] as const;
 export type Register = (typeof REGISTERS)[number];
 
@@ -27,7 +27,12 @@ export interface DatabaseConfig {
 }
 
 export interface SyncConfig {
-  readonly register: Register;
+  /**
+   * The registers this mirror keeps (EPC_REGISTERS, or the older EPC_REGISTER as a list of one):
+   * domestic first, then the others in the order given. Each has its own checkpoint, runs and
+   * documents backlog; all share the one API client (one token, one rate limit).
+   */
+  readonly registers: readonly Register[];
   /**
    * yyyy-MM-dd: the first day the sync walks (on an empty checkpoint, or when raised past the
    * frontier). Days before it that no run has touched are dropped from the checkpoint.
@@ -59,9 +64,9 @@ export interface SyncConfig {
   /** Fetch the full certificate document of every new or changed certificate of a walked day. */
   readonly fetchDocuments: boolean;
   /**
-   * Requests one sync may spend before it stops draining the documents backlog (the days, their own
-   * documents and the deltas are never cut short). The default, 150,000, is ~2.8 h at 15 requests/s:
-   * a night. 0: no limit.
+   * Requests one sync may spend, over all its registers, before it stops draining the documents
+   * backlog (the days, their own documents and the deltas are never cut short). The default, 150,000,
+   * is ~2.8 h at 15 requests/s: a night. 0: no limit.
    */
   readonly requestBudget: number;
   /** Apply /api/deltas (removals, UPRN corrections) after each sync. */

@@ -33,19 +33,26 @@ async function copyIfNew(tx: Queryable, table: string, columns: readonly string[
   return true;
 }
 
-/** The staging tables and merges of a register, derived once from its declaration. */
+/**
+ * The staging tables and merges of a register, derived once from its declaration. The staging tables
+ * are named per register: a connection that imports one register's file and then another's (the
+ * first run seeds each configured register) keeps the first one's temporary tables, with its columns.
+ */
 function stageSql(file: RegisterFile) {
+  const suffix = file.register.replace(/[^a-z]/g, '_');
+  const certificateStage = `bulk_stage_${suffix}`;
+  const recommendationStage = `recommendation_stage_${suffix}`;
   const columns = certificateCopyColumns(file);
   const typeOf = new Map(file.fields.map((f) => [f.column, sqlType(f.type)]));
   const shared = file.fields.filter((f) => f.shared && f.column !== 'certificate_number').map((f) => f.column);
   const details = file.fields.filter((f) => !f.shared).map((f) => f.column);
   const list = (prefix: string, names: readonly string[]) => names.map((n) => `${prefix}${n}`).join(', ');
-  const create = `CREATE TEMP TABLE IF NOT EXISTS bulk_stage (${columns
+  const create = `CREATE TEMP TABLE IF NOT EXISTS ${certificateStage} (${columns
     .map((c) => `${c} ${c === 'bulk_extra' ? 'jsonb' : typeOf.get(c) ?? 'text'}`)
     .join(', ')}) ON COMMIT DELETE ROWS`;
   const merge = `WITH merged AS (
   INSERT INTO certificates AS c (${columns.join(', ')})
-  SELECT ${columns.join(', ')} FROM bulk_stage
+  SELECT ${columns.join(', ')} FROM ${certificateStage}
   ON CONFLICT (certificate_number) DO UPDATE SET
     ${shared.map((n) => `${n} = CASE WHEN c.source = 'bulk' THEN excluded.${n} ELSE c.${n} END`).join(',\n    ')},
     ${details.map((n) => `${n} = CASE WHEN c.document_status = 'fetched' THEN coalesce(excluded.${n}, c.${n}) ELSE excluded.${n} END`).join(',\n    ')},
@@ -65,17 +72,17 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
   const recData = file.recommendations.map((f) => f.column).filter((c) => c !== 'certificate_number' && c !== 'item');
   const recommendations = {
     columns: recColumns,
-    create: `CREATE TEMP TABLE IF NOT EXISTS recommendation_stage (${recColumns
+    create: `CREATE TEMP TABLE IF NOT EXISTS ${recommendationStage} (${recColumns
       .map((c) => `${c} ${c === 'import_id' ? 'integer' : recType.get(c) ?? 'text'}`)
       .join(', ')}) ON COMMIT DELETE ROWS`,
-    table: 'recommendation_stage',
+    table: recommendationStage,
     // Also here, not only where the certificate is merged: a certificate new to the table may hold
     // recommendations a killed earlier import wrote before it reached the certificate itself.
-    stale: `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM recommendation_stage) s
+    stale: `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM ${recommendationStage}) s
   WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
     merge: `WITH merged AS (
   INSERT INTO recommendations AS r (${recColumns.join(', ')})
-  SELECT ${recColumns.join(', ')} FROM recommendation_stage s
+  SELECT ${recColumns.join(', ')} FROM ${recommendationStage} s
   WHERE NOT EXISTS (SELECT 1 FROM recommendations a WHERE a.certificate_number = s.certificate_number AND a.source = 'api')
   ON CONFLICT (certificate_number, item) DO UPDATE SET
     ${recData.map((c) => `${c} = excluded.${c}`).join(', ')}, import_id = excluded.import_id
@@ -85,10 +92,10 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`,
   };
   const certificates = {
-    columns, create, merge, table: 'bulk_stage',
+    columns, create, merge, table: certificateStage,
     // A certificate the file brings again replaces its recommendations whole, even when the file now
     // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
-    stale: `DELETE FROM recommendations r USING bulk_stage s
+    stale: `DELETE FROM recommendations r USING ${certificateStage} s
   WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
   };
   return { certificates, recommendations };

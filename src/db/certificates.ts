@@ -25,6 +25,8 @@ export interface CertificateRow {
   registrationDate: string;
   uprn: number | null;
   schemaType: string | null;
+  /** Non-domestic: the recommendation report's number (search's `relatedRrn`); absent for the other registers. */
+  relatedRrn?: string | null;
 }
 
 export interface UpsertCounts {
@@ -50,25 +52,34 @@ const COLUMNS: ReadonlyArray<readonly [keyof CertificateRow, string, string]> = 
   ['schemaType', 'schema_type', 'text'],
 ];
 
+/**
+ * The non-domestic search row's one more column. Only that register's rows carry it, so only its
+ * merge writes it (and counts its change): another register's row never blanks it.
+ */
+const RELATED: readonly [keyof CertificateRow, string, string] = ['relatedRrn', 'related_certificate_number', 'text'];
+
 /** The typed columns a search row fills, with their SQL types, in COPY order. */
 export const CERTIFICATE_COLUMNS: ReadonlyArray<readonly [string, string]> = COLUMNS.map(([, column, type]) => [column, type] as const);
-const ALL_COLUMNS = COLUMNS.map(([, column]) => column);
-const DATA_COLUMNS = ALL_COLUMNS.filter((column) => column !== 'certificate_number');
 
-/** The search row's values in column order, as COPY wants them. */
-export function certificateValues(row: CertificateRow): CopyValue[] {
-  return COLUMNS.map(([key]) => row[key]);
+const columnsOf = (register: string) => (register === 'non-domestic' ? [...COLUMNS, RELATED] : COLUMNS);
+
+/** The search row's values in column order, as COPY wants them (`register` picks the columns). */
+export function certificateValues(row: CertificateRow, register = 'domestic'): CopyValue[] {
+  return columnsOf(register).map(([key]) => row[key] ?? null);
 }
 
-// A per-session staging table emptied at commit: COPY fills it, one statement merges it.
-const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS certificate_stage (${CERTIFICATE_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
+// A per-session staging table emptied at commit: COPY fills it, one statement merges it. It has every
+// register's columns; a COPY names those of its register.
+const STAGE_SQL = `CREATE TEMP TABLE IF NOT EXISTS certificate_stage (${[...COLUMNS, RELATED].map(([, column, type]) => `${column} ${type}`).join(', ')}) ON COMMIT DELETE ROWS`;
 
 // A certificate flagged removed (by the deltas) or missing (by an exact walk of its day) that shows
 // up in search again is un-flagged, and the reappearance recorded, after the absence if that was not
 // recorded yet (see flagMissing); a UPRN that changes is recorded with its old value, as a delta's
 // correction is, since address matching fills UPRNs in without one. The CTEs see the rows as they were
 // before this statement.
-const MERGE_SQL = `
+const mergeSql = (columns: readonly string[]) => {
+  const data = columns.filter((column) => column !== 'certificate_number');
+  return `
 WITH back AS (
   SELECT c.register, c.certificate_number, c.missing_since
   FROM certificates c JOIN certificate_stage i USING (certificate_number)
@@ -88,13 +99,13 @@ WITH back AS (
   ON CONFLICT DO NOTHING
   RETURNING 1
 ), written AS (
-  INSERT INTO certificates AS c (register, document_status, ${ALL_COLUMNS.join(', ')})
-  SELECT $1, 'due', ${ALL_COLUMNS.join(', ')} FROM certificate_stage
+  INSERT INTO certificates AS c (register, document_status, ${columns.join(', ')})
+  SELECT $1, 'due', ${columns.join(', ')} FROM certificate_stage
   ON CONFLICT (certificate_number) DO UPDATE SET
-    ${DATA_COLUMNS.map((column) => `${column} = excluded.${column}`).join(',\n    ')},
+    ${data.map((column) => `${column} = excluded.${column}`).join(',\n    ')},
     last_changed_at = CASE
-      WHEN (${DATA_COLUMNS.map((column) => `c.${column}`).join(', ')})
-           IS DISTINCT FROM (${DATA_COLUMNS.map((column) => `excluded.${column}`).join(', ')})
+      WHEN (${data.map((column) => `c.${column}`).join(', ')})
+           IS DISTINCT FROM (${data.map((column) => `excluded.${column}`).join(', ')})
       THEN now() ELSE c.last_changed_at END,
     last_seen_at = now(),
     removed_at = NULL,
@@ -106,6 +117,18 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted,
        count(*) FILTER (WHERE NOT inserted AND changed)::int AS changed,
        count(*) FILTER (WHERE NOT inserted AND NOT changed)::int AS unchanged
 FROM written`;
+};
+
+const SQL_BY_REGISTER = new Map<string, { columns: string[]; merge: string }>();
+function sqlFor(register: string): { columns: string[]; merge: string } {
+  const key = register === 'non-domestic' ? register : 'search';
+  let sql = SQL_BY_REGISTER.get(key);
+  if (!sql) {
+    const columns = columnsOf(register).map(([, column]) => column);
+    SQL_BY_REGISTER.set(key, (sql = { columns, merge: mergeSql(columns) }));
+  }
+  return sql;
+}
 
 /**
  * Upserts a batch of search rows: straight in when they are new (see the top of this file), else
@@ -148,7 +171,8 @@ async function insertNew(tx: Queryable, register: string, rows: readonly Certifi
   await tx.query('SAVEPOINT certificates_insert_new');
   try {
     // A certificate the API walk brings is owed its document ('due'), as the merge writes it.
-    await tx.copyText('certificates', ['register', 'document_status', ...ALL_COLUMNS], rows.map((row) => copyRecord([register, 'due', ...certificateValues(row)])).join(''));
+    const { columns } = sqlFor(register);
+    await tx.copyText('certificates', ['register', 'document_status', ...columns], rows.map((row) => copyRecord([register, 'due', ...certificateValues(row, register)])).join(''));
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT certificates_insert_new');
@@ -160,9 +184,10 @@ async function insertNew(tx: Queryable, register: string, rows: readonly Certifi
 
 /** COPY into the session's staging table, then one merge: inserts, changes, reappearances and UPRN changes. */
 async function mergeRows(tx: Queryable, register: string, rows: readonly CertificateRow[]): Promise<UpsertCounts> {
+  const { columns, merge } = sqlFor(register);
   await tx.query(STAGE_SQL);
-  await tx.copyText('certificate_stage', ALL_COLUMNS, rows.map((row) => copyRecord(certificateValues(row))).join(''));
-  const [counts] = await tx.query<UpsertCounts>(MERGE_SQL, [register]);
+  await tx.copyText('certificate_stage', columns, rows.map((row) => copyRecord(certificateValues(row, register))).join(''));
+  const [counts] = await tx.query<UpsertCounts>(merge, [register]);
   await tx.query('TRUNCATE certificate_stage');
   return counts ?? { inserted: 0, changed: 0, unchanged: 0 };
 }

@@ -114,6 +114,11 @@ export interface DayOutcome extends DayKey {
   owner: string;
   status: Exclude<DayStatus, 'running'>;
   expectedCount: number | null;
+  /**
+   * Non-domestic: certificates `expectedCount` counts that search never serves (no recommendation
+   * report); null when not known, or for a register whose search serves all it counts.
+   */
+  notServed?: number | null;
   storedCount: number | null;
   rejectedCount: number;
   pages: number;
@@ -130,7 +135,7 @@ export async function finishDay(q: Queryable, outcome: DayOutcome): Promise<void
   const rows = await q.query(
     `UPDATE sync_checkpoint SET
        status = $4, expected_count = $5, stored_count = $6, rejected_count = $7,
-       pages = $8, requests = $9, last_error = $10,
+       pages = $8, requests = $9, last_error = $10, not_served = $11,
        lease_owner = NULL, lease_expires_at = NULL, finished_at = now(), updated_at = now(),
        verified_at = CASE WHEN $4 = 'done' THEN now() ELSE verified_at END
      WHERE register = $1 AND day = $2 AND lease_owner = $3
@@ -146,6 +151,7 @@ export async function finishDay(q: Queryable, outcome: DayOutcome): Promise<void
       outcome.pages,
       outcome.requests,
       outcome.error,
+      outcome.notServed ?? null,
     ],
   );
   if (rows.length === 0) {

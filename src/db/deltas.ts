@@ -31,7 +31,8 @@ export async function applyRemovals(q: Queryable, register: string, events: read
        SELECT * FROM json_to_recordset($1::json) AS r("certificateNumber" text, timestamp timestamptz)
      ), recorded AS (
        INSERT INTO certificate_events (register, certificate_number, event, event_at)
-       SELECT $2, "certificateNumber", 'removed', timestamp FROM input
+       SELECT coalesce(c.register, $2), i."certificateNumber", 'removed', i.timestamp
+       FROM input i LEFT JOIN certificates c ON c.certificate_number = i."certificateNumber"
        ON CONFLICT DO NOTHING
        RETURNING 1
      ), flagged AS (
@@ -53,10 +54,10 @@ export async function applyRemovals(q: Queryable, register: string, events: read
 export async function applyUprnChange(q: Queryable, register: string, change: UprnChange): Promise<boolean> {
   const rows = await q.query(
     `WITH old AS (
-       SELECT certificate_number, uprn FROM certificates WHERE certificate_number = $1
+       SELECT register, certificate_number, uprn FROM certificates WHERE certificate_number = $1
      ), recorded AS (
        INSERT INTO certificate_events (register, certificate_number, event, old_uprn, new_uprn, event_at)
-       SELECT $2, certificate_number, 'uprn_updated', uprn, $3, $4 FROM old
+       SELECT coalesce(register, $2), certificate_number, 'uprn_updated', uprn, $3, $4 FROM old
        WHERE uprn IS DISTINCT FROM $3
           OR NOT EXISTS (SELECT 1 FROM certificate_events e
                          WHERE e.certificate_number = $1 AND e.event = 'uprn_updated' AND e.new_uprn IS NOT DISTINCT FROM $3)
@@ -94,17 +95,16 @@ export async function recordDeltaDay(q: Queryable, d: DeltaDay): Promise<void> {
   );
 }
 
-/** The newest day of deltas applied, or null when none has been. */
-export async function deltaFrontier(q: Queryable, register: string): Promise<string | null> {
-  const [row] = await q.query<{ day: string | null }>(`SELECT max(day)::text AS day FROM delta_checkpoint WHERE register = $1`, [register]);
+/** The newest day of deltas applied, for any register (the feed is one for all), or null when none has been. */
+export async function deltaFrontier(q: Queryable): Promise<string | null> {
+  const [row] = await q.query<{ day: string | null }>(`SELECT max(day)::text AS day FROM delta_checkpoint`);
   return row?.day ?? null;
 }
 
-/** The day the mirror began (its first run): deltas before it are already reflected in what it fetched. */
-export async function mirrorStartDay(q: Queryable, register: string): Promise<string | null> {
+/** The day the mirror began (its first run of any register): deltas before it are already reflected in what it fetched. */
+export async function mirrorStartDay(q: Queryable): Promise<string | null> {
   const [row] = await q.query<{ day: string | null }>(
-    `SELECT (min(started_at) AT TIME ZONE 'Europe/London')::date::text AS day FROM sync_runs WHERE register = $1`,
-    [register],
+    `SELECT (min(started_at) AT TIME ZONE 'Europe/London')::date::text AS day FROM sync_runs`,
   );
   return row?.day ?? null;
 }

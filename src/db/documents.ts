@@ -10,20 +10,28 @@
  * the register, ~27 million. `documents --from --to` asks for those explicitly. A certificate flagged
  * removed or missing is not due: the API no longer serves it.
  *
- * A fetched document also fills the typed detail columns it carries (floor area, costs,
- * descriptions…: the paths are declared once in `registers/domestic.ts`) and replaces the
- * certificate's recommendations with its `suggested_improvements`. A value the document lacks keeps
- * what the bulk file (or an earlier document) stored; a 404 or a failure changes none of them.
+ * A fetched document also fills the typed detail columns it carries (floor area, costs, ratings,
+ * descriptions…: the paths are declared once per register in `registers/`) and replaces the
+ * certificate's recommendations with its `suggested_improvements` (domestic) or with the items of the
+ * recommendation report it names (non-domestic, display). A value the document lacks keeps what the
+ * bulk file (or an earlier document) stored; a 404 or a failure changes none of them.
  */
-import { DOMESTIC_DETAIL_FIELDS } from '../registers/domestic.js';
+import { REGISTERS } from '../config/types.js';
+import { DETAIL_COLUMNS, detailFields } from '../registers/index.js';
 import { documentValueSql } from '../registers/sql.js';
 import type { Queryable } from './client.js';
+import { DOCUMENT_ITEMS } from './document-items.js';
 
 export interface DocumentResult {
   certificateNumber: string;
   status: 'fetched' | 'not_found' | 'failed';
   document: unknown;
   error: string | null;
+  /**
+   * The recommendation report a fetched non-domestic or display document names: its number, and its
+   * document, or null when the API answered 404 for it. Absent when the document names none.
+   */
+  report?: { certificateNumber: string; document: unknown };
 }
 
 /** Which certificates the backlog holds; `seeded` also counts those the bulk file seeded (`documents`). */
@@ -81,41 +89,28 @@ export async function documentsBacklogSize(q: Queryable, register: string): Prom
 }
 
 /**
- * `column = coalesce(<the document's value>, c.column)` for every detail column the document carries,
- * derived once from the declaration. `r.document` is NULL unless the fetch succeeded, so a 404 or a
- * failure keeps every value.
+ * `column = coalesce(<the document's value>, c.column)` for every detail column a document carries,
+ * derived once from the three registers' declarations. Registers share a column where the value means
+ * the same (floor area, property type…) but read it from different places of their documents, so the
+ * value is chosen by the certificate's register. `r.document` is NULL unless the fetch succeeded, so a
+ * 404 or a failure keeps every value.
  */
-const DETAIL_SETS = DOMESTIC_DETAIL_FIELDS.flatMap((field) => {
-  const value = documentValueSql(field, 'r.document');
-  return value ? [`${field.column} = coalesce(${value}, c.${field.column})`] : [];
+const DETAIL_SETS = DETAIL_COLUMNS.flatMap(({ column }) => {
+  const branches = REGISTERS.flatMap((register) => {
+    const field = detailFields(register).find((f) => f.column === column);
+    const value = field ? documentValueSql(field, 'r.document') : null;
+    return value ? [`WHEN '${register}' THEN ${value}`] : [];
+  });
+  return branches.length > 0 ? [`${column} = coalesce(CASE c.register ${branches.join(' ')} END, c.${column})`] : [];
 }).join(',\n       ');
 
 /**
- * The improvements of the batch's fetched documents, one row per `sequence` (the first wins if a
- * document repeats one; an item without a readable sequence has no place on the certificate and is
- * skipped). A document carries codes (`improvement_number`) where the file carries texts; only a
- * custom improvement (`improvement_texts`) has its own summary and description.
- */
-const IMPROVEMENTS = `
-  SELECT DISTINCT ON (d.certificate_number, epc_value_integer(e.item ->> 'sequence'))
-         d.certificate_number,
-         epc_value_integer(e.item ->> 'sequence') AS item,
-         nullif(e.item #>> '{improvement_details,improvement_number}', '') AS improvement_id,
-         nullif(e.item #>> '{improvement_details,improvement_texts,improvement_summary}', '') AS summary,
-         nullif(e.item #>> '{improvement_details,improvement_texts,improvement_description}', '') AS description,
-         nullif(e.item ->> 'indicative_cost', '') AS indicative_cost
-  FROM input AS d
-  CROSS JOIN LATERAL jsonb_array_elements(
-    CASE WHEN jsonb_typeof(d.document -> 'suggested_improvements') = 'array' THEN d.document -> 'suggested_improvements' END
-  ) WITH ORDINALITY AS e(item, n)
-  WHERE d.status = 'fetched' AND jsonb_typeof(e.item) = 'object' AND epc_value_integer(e.item ->> 'sequence') IS NOT NULL
-  ORDER BY d.certificate_number, epc_value_integer(e.item ->> 'sequence'), e.n`;
-
-/**
  * Stores a batch of fetched documents (and failures) in one statement, so a batch is stored whole or
- * not at all. For each fetched document: its recommendations replace the certificate's (rows of any
- * source; a document without improvements removes only those an earlier document sent, and leaves
- * the file's), then the certificate takes the document, its status and the detail values it carries.
+ * not at all. For each fetched document: its recommendations (a domestic document's improvements, or
+ * the items of the recommendation report it names) replace the certificate's (rows of any source; a
+ * document without any removes only those an earlier document sent, and leaves the file's; a report
+ * the API did not answer leaves them all), then the certificate takes the document, its status, the
+ * detail values it carries and, where search gave none, the report's number.
  */
 export async function storeDocuments(q: Queryable, results: readonly DocumentResult[]): Promise<void> {
   if (results.length === 0) return;
@@ -124,33 +119,43 @@ export async function storeDocuments(q: Queryable, results: readonly DocumentRes
   await q.query(
     `WITH input AS (
        SELECT r."certificateNumber" AS certificate_number, r.status, r.error,
-              CASE WHEN r.status = 'fetched' THEN r.document END AS document
-       FROM json_to_recordset($1::json) AS r("certificateNumber" text, status text, document jsonb, error text)
+              CASE WHEN r.status = 'fetched' THEN r.document END AS document,
+              nullif(r.report ->> 'certificateNumber', '') AS report_number,
+              CASE WHEN jsonb_typeof(r.report -> 'document') = 'object' THEN r.report -> 'document' END AS report,
+              r.status = 'fetched' AND (r.report IS NULL OR jsonb_typeof(r.report -> 'document') = 'object') AS items_known
+       FROM json_to_recordset($1::json) AS r("certificateNumber" text, status text, document jsonb, error text, report jsonb)
      ),
-     improvements AS (${IMPROVEMENTS}
+     items AS (${DOCUMENT_ITEMS}
      ),
      stale AS (
        DELETE FROM recommendations AS rec USING input AS d
-       WHERE d.status = 'fetched' AND rec.certificate_number = d.certificate_number
-         AND (rec.source = 'api' OR EXISTS (SELECT 1 FROM improvements i WHERE i.certificate_number = rec.certificate_number))
-         AND NOT EXISTS (SELECT 1 FROM improvements i WHERE i.certificate_number = rec.certificate_number AND i.item = rec.item)
+       WHERE d.items_known AND rec.certificate_number = d.certificate_number
+         AND (rec.source = 'api' OR EXISTS (SELECT 1 FROM items i WHERE i.certificate_number = rec.certificate_number))
+         AND NOT EXISTS (SELECT 1 FROM items i WHERE i.certificate_number = rec.certificate_number AND i.item = rec.item)
      ),
      stored AS (
-       INSERT INTO recommendations AS rec (certificate_number, item, register, source, improvement_id, summary, description, indicative_cost, import_id)
-       SELECT i.certificate_number, i.item, c.register, 'api', i.improvement_id, i.summary, i.description, i.indicative_cost, NULL
-       FROM improvements AS i JOIN certificates AS c ON c.certificate_number = i.certificate_number
+       INSERT INTO recommendations AS rec (certificate_number, item, register, source, improvement_id, summary, description, indicative_cost,
+                                           payback_type, recommendation_code, related_certificate_number, import_id)
+       SELECT i.certificate_number, i.item, c.register, 'api', i.improvement_id, i.summary, i.description, i.indicative_cost,
+              i.payback_type, i.recommendation_code, i.related_certificate_number, NULL
+       FROM items AS i JOIN certificates AS c ON c.certificate_number = i.certificate_number
        ON CONFLICT (certificate_number, item) DO UPDATE SET
          register = excluded.register, source = excluded.source, improvement_id = excluded.improvement_id, summary = excluded.summary,
-         description = excluded.description, indicative_cost = excluded.indicative_cost, import_id = excluded.import_id
-       WHERE (rec.register, rec.source, rec.improvement_id, rec.summary, rec.description, rec.indicative_cost, rec.import_id)
+         description = excluded.description, indicative_cost = excluded.indicative_cost, payback_type = excluded.payback_type,
+         recommendation_code = excluded.recommendation_code, related_certificate_number = excluded.related_certificate_number,
+         import_id = excluded.import_id
+       WHERE (rec.register, rec.source, rec.improvement_id, rec.summary, rec.description, rec.indicative_cost, rec.payback_type,
+              rec.recommendation_code, rec.related_certificate_number, rec.import_id)
          IS DISTINCT FROM (excluded.register, excluded.source, excluded.improvement_id, excluded.summary, excluded.description,
-                           excluded.indicative_cost, excluded.import_id)
+                           excluded.indicative_cost, excluded.payback_type, excluded.recommendation_code,
+                           excluded.related_certificate_number, excluded.import_id)
      )
      UPDATE certificates AS c SET
        document = CASE WHEN r.status = 'fetched' THEN r.document ELSE c.document END,
        document_status = CASE WHEN r.status = 'fetched' OR c.document IS NULL THEN r.status ELSE c.document_status END,
        document_error = r.error,
        document_fetched_at = CASE WHEN r.status = 'fetched' THEN now() ELSE c.document_fetched_at END,
+       related_certificate_number = coalesce(c.related_certificate_number, nullif(r.document ->> 'related_certificate_number', '')),
        ${DETAIL_SETS}
      FROM input AS r
      WHERE c.certificate_number = r.certificate_number`,

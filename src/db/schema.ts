@@ -2,11 +2,13 @@
  * The database schema. drizzle-kit generates the migrations in `drizzle/` from this file; views and
  * checks that drizzle-kit cannot express live in hand-written migrations beside them.
  *
- * Every table is keyed by `register` as well, so the non-domestic and display registers (same search
- * shape) can be synced into the same tables later without a rewrite.
+ * Every table is keyed by `register` as well: the domestic, non-domestic and display registers share
+ * the search shape, so they share the tables. Each register's bulk-file columns are typed columns of
+ * `certificates` (declared in `registers/`), and the per-register views of migration 0015 show each
+ * register's own columns under the file's names.
  */
 import { sql } from 'drizzle-orm';
-import { DOMESTIC_DETAIL_FIELDS } from '../registers/domestic.js';
+import { DETAIL_COLUMNS } from '../registers/index.js';
 import type { Field } from '../registers/field.js';
 import {
   bigint,
@@ -44,8 +46,8 @@ function detailColumn(field: Field) {
   }
 }
 
-/** Every column the bulk file has and the search row has not (floor area, heating, costs…), typed. */
-const detailColumns = Object.fromEntries(DOMESTIC_DETAIL_FIELDS.map((field) => [field.column, detailColumn(field)])) as Record<
+/** Every column the registers' bulk files have and the search row has not (floor area, heating, costs…), typed. */
+const detailColumns = Object.fromEntries(DETAIL_COLUMNS.map((field) => [field.column, detailColumn(field)])) as Record<
   string,
   ReturnType<typeof detailColumn>
 >;
@@ -67,6 +69,11 @@ export const certificates = pgTable(
     registrationDate: date('registration_date', { mode: 'string' }).notNull(),
     uprn: bigint('uprn', { mode: 'number' }),
     schemaType: text('schema_type'),
+    /**
+     * Non-domestic: the certificate's recommendation report (search's `relatedRrn`, the document's
+     * `related_certificate_number`). Search serves only certificates that have one.
+     */
+    relatedCertificateNumber: text('related_certificate_number'),
     /** When this mirror first stored the certificate. */
     firstSeenAt: tstz('first_seen_at').notNull().defaultNow(),
     /** When a field of the search row last changed (not touched by an identical re-fetch). */
@@ -114,6 +121,21 @@ export const certificates = pgTable(
     index('certificates_documents_retry_idx')
       .on(t.register, t.registrationDate)
       .where(sql`document_status IS NOT NULL AND (document_status <> 'fetched' OR document_fetched_at < last_changed_at)`),
+    // latest_certificates (0014): a property's newest certificate is the first entry of its group.
+    // Removed and missing certificates are left out, as the view leaves them out.
+    index('certificates_latest_uprn_idx')
+      .on(t.register, t.uprn, t.registrationDate.desc(), sql`"lodgement_datetime" DESC NULLS LAST`, t.certificateNumber.desc())
+      .where(sql`uprn IS NOT NULL AND removed_at IS NULL AND missing_since IS NULL`),
+    index('certificates_latest_address_idx')
+      .on(
+        t.register,
+        t.uprn,
+        sql`epc_address_key(address_line1, address_line2, address_line3, address_line4, postcode, certificate_number)`,
+        t.registrationDate.desc(),
+        sql`"lodgement_datetime" DESC NULLS LAST`,
+        t.certificateNumber.desc(),
+      )
+      .where(sql`uprn IS NULL AND removed_at IS NULL AND missing_since IS NULL`),
   ],
 );
 
@@ -179,6 +201,12 @@ export const recommendations = pgTable(
     summary: text('summary'),
     description: text('description'),
     indicativeCost: text('indicative_cost'),
+    /** Non-domestic and display: the recommendation report the item comes from. */
+    relatedCertificateNumber: text('related_certificate_number'),
+    /** Non-domestic and display: SHORT | MEDIUM | LONG | OTHER (the report's payback lists). */
+    paybackType: text('payback_type'),
+    /** Non-domestic and display: the recommendation's code (e.g. EPC-H7). */
+    recommendationCode: text('recommendation_code'),
     /** The bulk import that last wrote the row (a set is replaced once per import). */
     importId: integer('import_id'),
   },
@@ -231,6 +259,13 @@ export const syncCheckpoint = pgTable(
     expectedCount: integer('expected_count'),
     /** Distinct certificates of the day stored by the last walk. */
     storedCount: integer('stored_count'),
+    /**
+     * Non-domestic: certificates `totalRecords` counts that search never serves (no recommendation
+     * report: the count has no join, the rows have). The day is done without them; the bulk file
+     * brings them. 0: search served everything it counted. NULL: not a non-domestic day, or not known
+     * (a day whose every certificate is unserved answers 404, which carries no count).
+     */
+    notServed: integer('not_served'),
     /** Rows of the day the API sent malformed (kept in rejected_rows); they count as seen. */
     rejectedCount: integer('rejected_count').notNull().default(0),
     /** Certificates of the day still without a document after the last documents pass (null: none made). */
@@ -310,4 +345,22 @@ export const rejectedRows = pgTable(
     // The same bad row seen again on a later walk is recorded once.
     uniqueIndex('rejected_rows_raw_idx').on(t.register, t.source, sql`md5(${t.raw})`),
   ],
+);
+
+/**
+ * The register's coded values (`/api/codes`, `/api/codes/info`): a document carries `built_form: 2`
+ * where the bulk file carries "Semi-Detached". A key can mean different things in different schema
+ * versions and between SAP and RdSAP, so the schema version and assessment type are part of the key.
+ */
+export const codes = pgTable(
+  'codes',
+  {
+    attribute: text('attribute').notNull(),
+    key: text('key').notNull(),
+    schemaVersion: text('schema_version').notNull().default(''),
+    assessmentType: text('assessment_type').notNull().default(''),
+    value: text('value').notNull(),
+    fetchedAt: tstz('fetched_at').notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.attribute, t.key, t.schemaVersion, t.assessmentType] })],
 );

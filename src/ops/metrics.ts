@@ -11,11 +11,11 @@
 import client from 'prom-client';
 import type { Queryable } from '../db/client.js';
 import { DAY_STATUSES, RUN_OUTCOMES } from '../db/schema.js';
-import { readMirrorState, withTimeout, type MirrorState } from './state-queries.js';
+import { readMirrorStates, withTimeout, type MirrorState } from './state-queries.js';
 
 export const PREFIX = 'epc_sync_';
 
-export const ENDPOINTS = ['search', 'certificate', 'deltas', 'files'] as const;
+export const ENDPOINTS = ['search', 'certificate', 'deltas', 'files', 'codes'] as const;
 export type Endpoint = (typeof ENDPOINTS)[number];
 
 /** Retry reasons are classified into these; the free-text reason never becomes a label. */
@@ -77,14 +77,17 @@ export class Metrics {
   private readonly inProgress = new Map<string, number>();
   private readonly stateTimeoutMs: number;
   private readonly fetchDocuments: boolean;
-  private inflight: Promise<MirrorState | Error> | null = null;
-  private pendingRead: Promise<MirrorState> | null = null;
+  private inflight: Promise<States | Error> | null = null;
+  private pendingRead: Promise<States> | null = null;
+  private readonly kept: readonly string[];
 
+  /** `kept`: the mirror's register or registers (EPC_REGISTERS); the state gauges carry a series per register. */
   constructor(
     private readonly db: Queryable | null,
-    private readonly register: string,
+    kept: string | readonly string[],
     options: MetricsOptions = {},
   ) {
+    this.kept = typeof kept === 'string' ? [kept] : [...new Set(kept)];
     this.stateTimeoutMs = options.stateTimeoutMs ?? 2000;
     this.fetchDocuments = options.fetchDocuments ?? true;
     const registers = [this.registry];
@@ -173,10 +176,9 @@ export class Metrics {
   private defineStateGauges(): void {
     const registers = [this.registry];
     const read = () => this.readState();
-    // Every state gauge carries `register` (one of three values): the views are per register, and a
-    // labelled gauge can be absent when its value is unknown, where an unlabelled one would read 0
-    // (a lag of 0 would mean "up to date").
-    const register = REGISTER_PATTERN.test(this.register) ? this.register : 'other';
+    // Every state gauge carries `register` (one of three values), a series per register the mirror
+    // keeps: the views are per register, and a labelled gauge can be absent when its value is
+    // unknown, where an unlabelled one would read 0 (a lag of 0 would mean "up to date").
     const gauge = <L extends string>(n: string, help: string, labelNames: readonly L[], set: (g: Setter<L>, s: MirrorState) => void) =>
       new client.Gauge<L | 'register'>({
         name: `${PREFIX}${n}`,
@@ -184,10 +186,13 @@ export class Metrics {
         labelNames: ['register', ...labelNames],
         registers,
         async collect() {
-          const state = await read();
+          const states = await read();
           this.reset();
-          if (state instanceof Error) return;
-          set((labels, value) => this.set({ register, ...labels } as Partial<Record<L | 'register', string>>, value), state);
+          if (states instanceof Error) return;
+          for (const [name, state] of states) {
+            const register = REGISTER_PATTERN.test(name) ? name : 'other';
+            set((labels, value) => this.set({ register, ...labels } as Partial<Record<L | 'register', string>>, value), state);
+          }
         },
       });
 
@@ -231,13 +236,13 @@ export class Metrics {
   }
 
   /** Single-flight: the collect functions of one scrape share one database read. */
-  private readState(): Promise<MirrorState | Error> {
+  private readState(): Promise<States | Error> {
     if (this.inflight) return this.inflight;
     const db = this.db;
     if (!db) return Promise.resolve(new Error('no database'));
     // A read an earlier scrape gave up on may still be going (a stuck database): wait on that one
     // again instead of piling another query onto the database every scrape.
-    this.pendingRead ??= readMirrorState(db, this.register).finally(() => {
+    this.pendingRead ??= readMirrorStates(db, this.kept).finally(() => {
       this.pendingRead = null;
     });
     this.inflight = withTimeout(this.pendingRead, this.stateTimeoutMs)
@@ -257,6 +262,8 @@ function runsOf(s: MirrorState) {
 const KIND_PATTERN = /^[a-z][a-z_-]{0,31}$/;
 const MAX_KINDS = 10;
 const REGISTER_PATTERN = /^[a-z][a-z-]{0,31}$/;
+
+type States = Map<string, MirrorState>;
 
 /** Sets one series of a state gauge (the `register` label is added for the caller). */
 type Setter<L extends string> = (labels: Partial<Record<L, string>>, value: number) => void;

@@ -6,8 +6,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Context } from '../context.js';
+import { coveragePage } from './page/index.js';
 import { startOpsServer, type OpsServer } from './server.js';
-import { readStatus } from './status.js';
+import { readStatuses } from './status-registers.js';
 
 const ENDPOINT_FILE = 'epc-sync.ops.json';
 
@@ -21,7 +22,8 @@ export async function serveOps(ctx: Context, isSchedulerRunning: () => boolean):
   if (port <= 0) return null;
   const server = await startOpsServer({
     port, metrics: ctx.metrics, db: ctx.db, isSchedulerRunning, logger: ctx.logger,
-    status: () => readStatus(ctx.db, ctx.config.sync.register, { fetchDocuments: ctx.config.sync.fetchDocuments }),
+    status: () => readStatuses(ctx.db, ctx.config.sync.registers, { fetchDocuments: ctx.config.sync.fetchDocuments }),
+    page: (year) => coveragePage(ctx.db, ctx.config, year),
   });
   if (ctx.db.dialect !== 'pglite') return server;
   const file = join(ctx.config.database.dataDir, ENDPOINT_FILE);
@@ -34,6 +36,23 @@ export async function serveOps(ctx: Context, isSchedulerRunning: () => boolean):
       await server.close();
     },
   };
+}
+
+/**
+ * `epc-sync serve`: the ops endpoints and nothing else, until SIGTERM or SIGINT. No scheduler runs,
+ * so `/healthz` answers for the database alone.
+ */
+export async function serveUntilStopped(ctx: Context, signal: AbortSignal): Promise<number> {
+  const server = await serveOps(ctx, () => true);
+  if (!server) return 0;
+  ctx.logger.info({ url: `${server.url}/` }, 'serving the coverage page, /status.json, /metrics and /healthz until stopped');
+  process.stdout.write(`coverage page: ${server.url}/\n`);
+  await new Promise<void>((resolve) => {
+    if (signal.aborted) resolve();
+    else signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  return 0;
 }
 
 /** The address of the process holding the embedded database in `dataDir`, if it serves one. */

@@ -25,6 +25,8 @@ export interface OpsServerOptions {
   healthTimeoutMs?: number;
   /** What `status --json` prints, for `/status.json` (fixed queries; nothing a request sends is run). */
   status?: () => Promise<unknown>;
+  /** The coverage page for `/` (`?year=YYYY` picks the calendar's year; nothing else a request sends is read). */
+  page?: (year: number | undefined) => Promise<string>;
 }
 
 export interface OpsServer {
@@ -74,7 +76,7 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    const path = (req.url ?? '/').split('?')[0];
+    const [path, search] = (req.url ?? '/').split('?') as [string, string | undefined];
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, req, 405, 'text/plain; charset=utf-8', 'only GET and HEAD\n', { allow: 'GET, HEAD' });
       return;
@@ -104,7 +106,17 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
       }
       return;
     }
-    send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try /metrics, /healthz or /status.json\n');
+    if (path === '/' && o.page) {
+      const year = /^\d{4}$/.exec(new URLSearchParams(search ?? '').get('year') ?? '')?.[0];
+      try {
+        send(res, req, 200, 'text/html; charset=utf-8', await o.page(year === undefined ? undefined : Number(year)));
+      } catch (error) {
+        log.warn({ err: { message: (error as Error).message } }, 'coverage page failed');
+        send(res, req, 500, 'text/plain; charset=utf-8', `coverage page failed: ${(error as Error).message}\n`);
+      }
+      return;
+    }
+    send(res, req, 404, 'text/plain; charset=utf-8', 'not found: try /, /metrics, /healthz or /status.json\n');
   };
 
   const server = createServer((req, res) => {

@@ -32,50 +32,59 @@ export interface MirrorState {
   documentsOverdue: number;
 }
 
-const DAYS_SQL = `SELECT status, count(*)::int AS n FROM sync_checkpoint WHERE register = $1 GROUP BY status`;
+const DAYS_SQL = `SELECT register, status, count(*)::int AS n FROM sync_checkpoint WHERE register = ANY($1::text[]) GROUP BY register, status`;
 
-const LAG_SQL = `SELECT newest_done_day::text AS newest, days_behind::int AS behind, missing_days::int AS missing
-                 FROM sync_lag WHERE register = $1`;
+const LAG_SQL = `SELECT register, newest_done_day::text AS newest, days_behind::int AS behind, missing_days::int AS missing
+                 FROM sync_lag WHERE register = ANY($1::text[])`;
 
 // The newest run of each kind, and the end of the last successful one of that kind. Epoch seconds as
 // float8 so both drivers hand back plain numbers.
 const RUNS_SQL = `
-  SELECT l.kind, l.outcome, l.started, l.finished, s.at AS last_success
-  FROM (SELECT DISTINCT ON (kind) kind, outcome,
+  SELECT l.register, l.kind, l.outcome, l.started, l.finished, s.at AS last_success
+  FROM (SELECT DISTINCT ON (register, kind) register, kind, outcome,
                extract(epoch FROM started_at)::float8 AS started,
                extract(epoch FROM finished_at)::float8 AS finished
-        FROM sync_runs WHERE register = $1
-        ORDER BY kind, id DESC) l
-  LEFT JOIN (SELECT kind, extract(epoch FROM max(finished_at))::float8 AS at
-             FROM sync_runs WHERE register = $1 AND outcome = 'succeeded'
-             GROUP BY kind) s USING (kind)`;
+        FROM sync_runs WHERE register = ANY($1::text[])
+        ORDER BY register, kind, id DESC) l
+  LEFT JOIN (SELECT register, kind, extract(epoch FROM max(finished_at))::float8 AS at
+             FROM sync_runs WHERE register = ANY($1::text[]) AND outcome = 'succeeded'
+             GROUP BY register, kind) s USING (register, kind)`;
 
-/** One consistent-enough read of the mirror's state (four statements, run one after another). */
-export async function readMirrorState(q: Queryable, register: string): Promise<MirrorState> {
+/**
+ * One consistent-enough read of each register's state: three statements for all of them, then the
+ * documents backlog of each, run one after another.
+ */
+export async function readMirrorStates(q: Queryable, registers: readonly string[]): Promise<Map<string, MirrorState>> {
   // Sequential on purpose: PGlite has one connection anyway, and on a pool a scrape should take one
   // connection, not three, away from the sync.
-  const days = await q.query<{ status: string; n: number }>(DAYS_SQL, [register]);
-  const [lag] = await q.query<{ newest: string | null; behind: number | null; missing: number | null }>(LAG_SQL, [register]);
-  const runs = await q.query<{ kind: string; outcome: string; started: number; finished: number | null; last_success: number | null }>(
+  const list = [...registers];
+  const days = await q.query<{ register: string; status: string; n: number }>(DAYS_SQL, [list]);
+  const lags = await q.query<{ register: string; newest: string | null; behind: number | null; missing: number | null }>(LAG_SQL, [list]);
+  const runs = await q.query<{ register: string; kind: string; outcome: string; started: number; finished: number | null; last_success: number | null }>(
     RUNS_SQL,
-    [register],
+    [list],
   );
-  const documents = await documentsBacklogSize(q, register);
-  return {
-    documentsDue: documents.due,
-    documentsOverdue: documents.overdue,
-    daysByStatus: new Map(days.map((d) => [d.status, Number(d.n)])),
-    newestDoneDay: lag?.newest ?? null,
-    daysBehind: lag?.behind ?? null,
-    missingDays: Number(lag?.missing ?? 0),
-    lastRuns: runs.map((r) => ({
-      kind: r.kind,
-      outcome: r.outcome,
-      startedAt: Number(r.started),
-      finishedAt: r.finished === null ? null : Number(r.finished),
-      lastSuccessAt: r.last_success === null ? null : Number(r.last_success),
-    })),
-  };
+  const states = new Map<string, MirrorState>();
+  for (const register of list) {
+    const documents = await documentsBacklogSize(q, register);
+    const lag = lags.find((l) => l.register === register);
+    states.set(register, {
+      documentsDue: documents.due,
+      documentsOverdue: documents.overdue,
+      daysByStatus: new Map(days.filter((d) => d.register === register).map((d) => [d.status, Number(d.n)])),
+      newestDoneDay: lag?.newest ?? null,
+      daysBehind: lag?.behind ?? null,
+      missingDays: Number(lag?.missing ?? 0),
+      lastRuns: runs.filter((r) => r.register === register).map((r) => ({
+        kind: r.kind,
+        outcome: r.outcome,
+        startedAt: Number(r.started),
+        finishedAt: r.finished === null ? null : Number(r.finished),
+        lastSuccessAt: r.last_success === null ? null : Number(r.last_success),
+      })),
+    });
+  }
+  return states;
 }
 
 /** Rejects after `ms` so a dead database turns into an error the caller reports, not a hung scrape. */

@@ -75,8 +75,13 @@ export interface StatusReport {
   fetchDocuments: boolean;
   /** Incomplete or failed days (the oldest 10), with why: for an incomplete day, the reconciliation step that stopped. */
   problemDays: Array<{ day: string; status: string; error: string | null }>;
-  /** The newest day of /api/deltas applied. */
+  /** The newest day of /api/deltas applied (one change feed for every register). */
   deltaFrontier: string | null;
+  /**
+   * Certificates the API counts for this register's days but search never returns (non-domestic ones
+   * without a recommendation report, `sync_checkpoint.not_served`): the bulk file brings them.
+   */
+  notServed: number;
   rejectedRows: number;
   days: { done: number; incomplete: number; failed: number; pending: number };
   /** Done days by where their rows came from: the API walk or the bulk file. */
@@ -112,13 +117,14 @@ export async function readStatus(q: Queryable, register: string, options: Status
     missing_days: number;
     oldest_missing_day: string | null;
   }>(`SELECT yesterday::text, newest_done_day::text, days_behind, missing_days, oldest_missing_day::text FROM sync_lag WHERE register = $1`, [register]);
-  const [totals] = await q.query<{ certificates: number; removed: number; missing: number; with: number; rejected: number; delta: string | null }>(
+  const [totals] = await q.query<{ certificates: number; removed: number; missing: number; with: number; rejected: number; delta: string | null; notServed: number }>(
     `SELECT (SELECT count(*) FROM certificates WHERE register = $1)::int AS certificates,
             (SELECT count(*) FROM certificates WHERE register = $1 AND removed_at IS NOT NULL)::int AS removed,
             (SELECT count(*) FROM certificates WHERE register = $1 AND missing_since IS NOT NULL)::int AS missing,
             (SELECT count(*) FROM certificates WHERE register = $1 AND document_status = 'fetched')::int AS with,
             (SELECT count(*) FROM rejected_rows WHERE register = $1)::int AS rejected,
-            (SELECT max(day)::text FROM delta_checkpoint WHERE register = $1) AS delta`,
+            (SELECT max(day)::text FROM delta_checkpoint) AS delta,
+            (SELECT coalesce(sum(not_served), 0) FROM sync_checkpoint WHERE register = $1)::int AS "notServed"`,
     [register],
   );
   const sources = await q.query<{ source: string; n: number }>(
@@ -169,6 +175,7 @@ export async function readStatus(q: Queryable, register: string, options: Status
     fetchDocuments: options.fetchDocuments,
     problemDays,
     deltaFrontier: totals?.delta ?? null,
+    notServed: totals?.notServed ?? 0,
     rejectedRows: totals?.rejected ?? 0,
     days,
     doneBySource: Object.fromEntries(sources.map((r) => [r.source, r.n])),
@@ -190,7 +197,12 @@ export async function readStatus(q: Queryable, register: string, options: Status
 }
 
 /** The sentence a person reads first, and whether all is well. */
-export function verdictFor(s: Omit<StatusReport, 'verdict' | 'healthy'>): { verdict: string; healthy: boolean } {
+/** What the verdict reads (the coverage page computes these without counting certificates). */
+export type VerdictInput = Pick<StatusReport, 'newestDoneDay' | 'days' | 'missingDays' | 'oldestMissingDay' | 'fetchDocuments' | 'documentsDue'> & {
+  lastRun: Pick<RunRow, 'id' | 'outcome'> | null;
+};
+
+export function verdictFor(s: VerdictInput): { verdict: string; healthy: boolean } {
   if (!s.newestDoneDay && s.days.pending === 0 && s.days.failed === 0 && s.days.incomplete === 0) {
     return { verdict: 'empty: no day synced yet. Run `epc-sync sync` (or `backfill --from … --to …`).', healthy: false };
   }
@@ -224,6 +236,7 @@ export function formatStatus(s: StatusReport): string {
     `  days: ${s.days.done} done (${Object.entries(s.doneBySource).map(([k, v]) => `${v} from ${k}`).join(', ') || 'none'}), ${s.days.incomplete} incomplete, ${s.days.failed} failed, ${s.days.pending} pending`,
     `  newest done day: ${s.newestDoneDay ?? '-'}   yesterday: ${s.yesterday ?? '-'}   days behind: ${s.daysBehind ?? '-'}`,
   ];
+  if (s.notServed > 0) lines.push(`  not served by search: ${s.notServed} certificate(s) counted by the API but never returned (no recommendation report); the bulk file brings them`);
   if (s.lastRun) {
     const r = s.lastRun;
     lines.push(

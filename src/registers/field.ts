@@ -23,8 +23,24 @@ export interface Field {
    * are left out: the document has the code where the file has the label.
    */
   document?: readonly string[];
+  /**
+   * Values of this column that mean "unknown" besides the register-wide sentinels (`values.ts`): a
+   * display certificate's operational rating of 9999 (a "default" DEC). NULL in the typed column.
+   */
+  unknown?: readonly string[];
   /** For a list in the document whose items' descriptions the file joins with ', ' (main heating). */
   documentList?: { path: string; item: readonly string[] };
+  /**
+   * The document carries this value as a code (non-domestic `transaction_type: 1`) where the file has
+   * the label: the register views (`views.ts`) decode it through the codes lookup. Kept out of
+   * `document`, so a typed column never holds a code.
+   */
+  coded?: { attribute: string; path: string };
+  /**
+   * The document words this value otherwise than the file (a DEC's `ac_present` is `Yes`/`No`, the
+   * file's `aircon_present` `Y`/`N`, as the warehouse view maps it): the register views map it.
+   */
+  documentWords?: { path: string; words: Readonly<Record<string, string>> };
 }
 
 /** A column of the recommendations file and of the `recommendations` table. */
@@ -32,4 +48,10 @@ export interface RecommendationField {
   file: string;
   column: string;
   type: ValueType;
+  /**
+   * The export writes the certificate's own number here (it joins the report's items to the
+   * certificate on this column and drops the report's number): a value that only repeats
+   * `certificate_number` is stored NULL, since it does not name the report.
+   */
+  repeatsCertificate?: true;
 }

@@ -1,7 +1,8 @@
 /**
  * SQL derived from a register's declaration: the expression that reads a column's value out of a
  * certificate document. It calls the `epc_value_*` functions of migration 0009, which read values
- * exactly as `values.ts` does (sentinels and unreadable text become NULL, never an error).
+ * exactly as `values.ts` does (sentinels and unreadable text become NULL, never an error); a column's
+ * own "unknown" values (`Field.unknown`) become NULL too.
  */
 import type { Field } from './field.js';
 import type { ValueType } from './values.js';
@@ -37,5 +38,13 @@ export function documentValueSql(field: Field, doc: string): string | null {
   }
   if (!field.document) return null;
   const text = field.document.length === 1 ? pathSql(doc, field.document[0]!) : `coalesce(${field.document.map((p) => pathSql(doc, p)).join(', ')})`;
-  return typedSql(field.type, text);
+  return unknownAsNull(field, text, typedSql(field.type, text));
+}
+
+const literal = (value: string) => `'${value.replaceAll("'", "''")}'`;
+
+/** The column's own "unknown" values (a display rating of 9999) are NULL, as the register's sentinels are. */
+function unknownAsNull(field: Field, text: string, typed: string): string {
+  if (!field.unknown?.length) return typed;
+  return `CASE WHEN btrim(${text}) IN (${field.unknown.map(literal).join(', ')}) THEN NULL ELSE ${typed} END`;
 }

@@ -4,9 +4,9 @@
  * or it is `UNREADABLE` (the caller keeps the text in `bulk_extra`, so nothing is lost). Only the
  * certificate number and the lodgement day can make a row a reject; that is decided in `bulk/row.ts`.
  *
- * The SQL functions of migration 0009 (`epc_value_*`) read the same forms the same way: the upgrade
- * of rows stored by 0.1.0 and the API-document path use them. `test/unit/values.test.ts` holds both
- * to one table of cases.
+ * The SQL functions of migration 0009 (`epc_value_*`; 0015 adds the A+ band) read the same forms the
+ * same way: the upgrade of rows stored by 0.1.0 and the API-document path use them.
+ * `test/db/values.test.ts` holds both to one table of cases.
  */
 import { isIsoDay } from '../days.js';
 
@@ -74,6 +74,15 @@ export function parseUprn(value: string): string | null | typeof UNREADABLE {
 }
 
 /**
+ * One value of a declared column: a value the column declares "unknown" (a default DEC's operational
+ * rating of 9999) is NULL like a sentinel; anything else as `parseValue` reads it.
+ */
+export function parseFieldValue(field: { type: ValueType; unknown?: readonly string[] | undefined }, raw: string): Parsed | typeof UNREADABLE {
+  if (field.unknown !== undefined && field.unknown.includes(raw.trim())) return null;
+  return parseValue(field.type, raw);
+}
+
+/**
  * One value of a column of `type`. Empty → null everywhere. Sentinels → null in typed columns and
  * kept as written in text columns (they are the register's own words there).
  */
@@ -99,8 +108,9 @@ export function parseValue(type: ValueType, raw: string): Parsed | typeof UNREAD
       return parseDay(v) ?? UNREADABLE;
     case 'timestamptz':
       return parseTimestamp(v) ?? UNREADABLE;
+    // A+ is the non-domestic and display scale's best band (a rating below 0); domestic bands are A-G.
     case 'band':
-      return /^[A-G]$/i.test(v) ? v.toUpperCase() : UNREADABLE;
+      return /^(?:[A-G]|A\+)$/i.test(v) ? v.toUpperCase() : UNREADABLE;
     case 'uprn':
       return parseUprn(v);
   }

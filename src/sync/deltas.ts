@@ -23,16 +23,20 @@ export interface DeltaDeps {
   db: Db;
   api: EpbApi;
   logger: Logger;
-  register: string;
+  /**
+   * The registers the sync keeps. The feed is one for all of them (a certificate number is unique
+   * across registers): each day is applied once and recorded for each register.
+   */
+  registers: readonly string[];
   /** On an empty delta checkpoint, start this many days before the mirror's first run. */
   lookbackDays: number;
 }
 
 export async function applyDeltas(deps: DeltaDeps, newest: string, signal?: AbortSignal): Promise<DeltasReport> {
-  const { db, api, register, logger } = deps;
-  const frontier = await deltaFrontier(db, register);
+  const { db, api, registers, logger } = deps;
+  const frontier = await deltaFrontier(db);
   // Before the mirror existed, what it fetched already reflects any change; start a little earlier anyway.
-  const started = (await mirrorStartDay(db, register)) ?? newest;
+  const started = (await mirrorStartDay(db)) ?? newest;
   const from = frontier ? addDays(frontier, 1) : addDays(started < newest ? started : newest, -deps.lookbackDays);
   const report: DeltasReport = { from: from <= newest ? from : null, to: newest, days: 0, events: 0, removed: 0, uprnUpdated: 0 };
   for (const day of eachDay(from, newest)) {
@@ -51,10 +55,11 @@ export async function applyDeltas(deps: DeltaDeps, newest: string, signal?: Abor
       changes.push({ certificateNumber: e.certificateNumber, timestamp: e.timestamp, newUprn: typeof uprn === 'number' ? uprn : null, document: doc.document });
     }
     const applied = await db.transaction(async (tx) => {
-      const removed = await applyRemovals(tx, register, removals);
+      // A certificate's event takes its own register; one the mirror does not hold, the first register's.
+      const removed = await applyRemovals(tx, registers[0]!, removals);
       let updated = 0;
-      for (const change of changes) if (await applyUprnChange(tx, register, change)) updated += 1;
-      await recordDeltaDay(tx, { register, day, events: events.length, removed, uprnUpdated: updated });
+      for (const change of changes) if (await applyUprnChange(tx, registers[0]!, change)) updated += 1;
+      for (const register of registers) await recordDeltaDay(tx, { register, day, events: events.length, removed, uprnUpdated: updated });
       return { removed, updated };
     });
     report.days += 1;

@@ -3,15 +3,21 @@
  * completed later). A run like any other (`runs/run.ts`: heartbeat, metrics, webhook, the operator's
  * line); progress is kept per certificate, so an interrupted pass resumes where it stopped.
  */
+import type { Register } from '../config/types.js';
 import { daysWithDocumentsDue } from '../db/documents.js';
 import { stopsRun } from '../errors.js';
 import { Run, rate, type RunReport } from '../runs/run.js';
 import { fetchDocumentsForDay } from './documents.js';
+import { eachRegister, forRegister, type RegistersReport } from './registers.js';
 import type { RunDeps } from './run.js';
 
-export async function documentsBackfill(deps: RunDeps, range: { from: string; to: string }, shutdown?: AbortSignal): Promise<RunReport> {
+/** The range for `registers` (default: every configured register), in turn: one run each. */
+export function documentsBackfill(deps: RunDeps, range: { from: string; to: string }, shutdown?: AbortSignal, registers: readonly Register[] = deps.config.sync.registers): Promise<RegistersReport> {
+  return eachRegister(registers, deps.logger, shutdown, (register) => documentsForRegister(forRegister(deps, register), register, range, shutdown));
+}
+
+async function documentsForRegister(deps: RunDeps, register: Register, range: { from: string; to: string }, shutdown?: AbortSignal): Promise<RunReport> {
   const { db, api, config, logger } = deps;
-  const register = config.sync.register;
   const days = await daysWithDocumentsDue(db, register, range.from, range.to);
   let due = days.reduce((n, d) => n + d.due, 0);
   let day: string | null = null;
@@ -35,7 +41,7 @@ export async function documentsBackfill(deps: RunDeps, range: { from: string; to
         fetchDocumentsForDay({ db, api, logger: run.log, register }, next.day, run.signal, { seeded: true }));
       due -= report.fetched;
       counts.documentsFetched += report.fetched;
-      counts.requests += report.fetched + report.notFound + report.failed;
+      counts.requests += report.requests;
       deps.metrics?.documentsUpserted(report.fetched);
       if (report.missing === 0) counts.daysDone += 1;
       else counts.daysIncomplete += 1;

@@ -7,7 +7,7 @@
  * releases days not yet stored, and lets the writers commit what they hold.
  */
 import type { Logger } from 'pino';
-import type { Config } from '../config/types.js';
+import type { Config, Register } from '../config/types.js';
 import type { Db } from '../db/client.js';
 import { claimDay, finishDay, releaseDay, renewLeases, type DayState } from '../db/checkpoint.js';
 import { documentsBacklog } from '../db/documents.js';
@@ -38,13 +38,17 @@ export interface RunDeps {
 
 export interface RunSpec {
   kind: 'sync' | 'backfill';
+  /** The register whose days these are: its own checkpoint rows, run row and documents backlog. */
+  register: Register;
   rangeFrom: string | null;
   rangeTo: string | null;
   items: readonly WorkItem[];
   /** Days the planner already left out because they were done. */
   skipped?: number;
-  /** Apply /api/deltas up to this day once the days are stored (the incremental sync). */
-  deltasUpTo?: string;
+  /** Apply /api/deltas (one feed for every register) up to this day once the days are stored. */
+  deltas?: { upTo: string; registers: readonly Register[] };
+  /** Requests earlier registers of the same sync spent: SYNC_REQUEST_BUDGET is per sync. */
+  requestsBefore?: number;
 }
 
 interface Claimed {
@@ -66,7 +70,7 @@ const writersFor = (db: Db) => (db.dialect === 'postgres' ? 2 : 1);
 
 export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSignal): Promise<RunReport> {
   const { db, config } = deps;
-  const register = config.sync.register;
+  const { register } = spec;
   const queue = new BoundedQueue<Claimed>(2);
   let inFlight = 0;
   let owner = '';
@@ -149,7 +153,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSign
       const docs = await fetchDocumentsForDay({ db, api: deps.api, logger: log, register }, day, run.signal);
       counts.documentsFetched += docs.fetched;
       deps.metrics?.documentsUpserted(docs.fetched);
-      counts.requests += docs.fetched + docs.notFound + docs.failed;
+      counts.requests += docs.requests;
     } catch (error) {
       if (stopsRun(error)) run.stop(error as Error);
       else if (!run.signal.aborted) log.error({ day, err: describe(error as Error) }, 'fetching documents failed; the next run retries them');
@@ -200,8 +204,8 @@ export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSign
     if (documentsDue > 0) log.info({ documentsDue, days: backlog.length }, 'documents due');
     for (const { day, due } of backlog) {
       if (run.signal.aborted) break;
-      if (counts.requests >= budget) {
-        log.info({ documentsDue, requests: counts.requests, budget }, 'request budget spent (SYNC_REQUEST_BUDGET): the next sync goes on with the documents due');
+      if ((spec.requestsBefore ?? 0) + counts.requests >= budget) {
+        log.info({ documentsDue, requests: counts.requests, requestsBefore: spec.requestsBefore, budget }, 'request budget spent (SYNC_REQUEST_BUDGET): the next sync goes on with the documents due');
         break;
       }
       const before = counts.documentsFetched;
@@ -256,7 +260,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSign
       await writers;
     }
     if (spec.kind === 'sync' && config.sync.fetchDocuments && !run.signal.aborted) await drainBacklog();
-    if (spec.deltasUpTo && config.sync.followDeltas && !run.signal.aborted) await followDeltas(deps, run, spec.deltasUpTo);
+    if (spec.deltas && config.sync.followDeltas && !run.signal.aborted) await followDeltas(deps, run, spec.deltas);
   } catch (error) {
     // Only the database can get here (every API error is settled per day): the run ends failed.
     if (!run.signal.aborted) run.stop(error as Error);
@@ -267,7 +271,7 @@ export async function runDays(deps: RunDeps, spec: RunSpec, shutdown?: AbortSign
 }
 
 /** A lookback day: one 1-row request; true when the API's total is still the one recorded. */
-async function unchangedSince(api: EpbApi, register: RunDeps['config']['sync']['register'], item: WorkItem, run: Run): Promise<boolean> {
+async function unchangedSince(api: EpbApi, register: Register, item: WorkItem, run: Run): Promise<boolean> {
   run.counts.requests += 1;
   const probe = await api.searchDay({ register, day: item.day, page: 1, pageSize: 1 }, run.signal);
   const total = probe.kind === 'empty' ? 0 : probe.totalRecords;
@@ -276,13 +280,9 @@ async function unchangedSince(api: EpbApi, register: RunDeps['config']['sync']['
   return false;
 }
 
-async function followDeltas(deps: RunDeps, run: Run, upTo: string): Promise<void> {
+async function followDeltas(deps: RunDeps, run: Run, { upTo, registers }: NonNullable<RunSpec['deltas']>): Promise<void> {
   try {
-    const deltas = await applyDeltas(
-      { db: deps.db, api: deps.api, logger: run.log, register: deps.config.sync.register, lookbackDays: deps.config.sync.lookbackDays },
-      upTo,
-      run.signal,
-    );
+    const deltas = await applyDeltas({ db: deps.db, api: deps.api, logger: run.log, registers, lookbackDays: deps.config.sync.lookbackDays }, upTo, run.signal);
     run.log.info(deltas, 'deltas up to date');
   } catch (error) {
     if (stopsRun(error)) run.stop(error as Error);

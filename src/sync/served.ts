@@ -1,7 +1,9 @@
 /**
  * What an exact walk proves about a day, pure: the certificate numbers the API serves for it. A stored
  * certificate of the day outside that set (and not reported removed) is gone from search without an
- * event, and is flagged missing. Anything short of proof flags nothing.
+ * event, and is flagged missing. Anything short of proof flags nothing: on a non-domestic day whose
+ * count holds certificates search never serves (no recommendation report, stored from the bulk file),
+ * a stored certificate not served may be one of those, so only a day that serves all it counts proves.
  */
 import type { CertificateRow } from '../db/certificates.js';
 import type { RejectedRow } from '../db/rejects.js';
@@ -13,6 +15,10 @@ export interface WalkedDay {
   rejects: readonly RejectedRow[];
   /** Rows the day's queries returned with another registration date: served too. */
   strays?: readonly CertificateRow[];
+  /** Non-domestic: the day's rows served (present only where search serves fewer rows than it counts). */
+  served?: number;
+  /** Non-domestic: certificates counted and never served; null when not known. */
+  notServed?: number | null;
 }
 
 /**
@@ -22,6 +28,7 @@ export interface WalkedDay {
  */
 export function servedNumbers(walk: WalkedDay): string[] | null {
   if (!walk.complete) return null;
+  if (walk.served !== undefined && walk.notServed !== 0) return null;
   // A stray may be stored under this day still: it is served (under its new date), not missing.
   const numbers = [...walk.rows, ...(walk.strays ?? [])].map((row) => row.certificateNumber);
   for (const reject of walk.rejects) {

@@ -1,8 +1,9 @@
 /**
  * Stores one walked day: its rejects, its rows (one COPY and one merge; rows the API answered for
  * another day under their own day), the flags on stored
- * certificates an exact walk no longer found, and its checkpoint outcome commit in ONE transaction, so
- * the checkpoint can never run ahead of the data. A lost lease rolls the whole day back.
+ * certificates an exact walk no longer found, and its checkpoint outcome (with, for non-domestic, the
+ * certificates counted but never served) commit in ONE transaction, so the checkpoint can never run
+ * ahead of the data. A lost lease rolls the whole day back.
  */
 import type { Db } from '../db/client.js';
 import { flagMissing, upsertCertificates, type UpsertCounts } from '../db/certificates.js';
@@ -44,14 +45,22 @@ export async function storeDay(db: Db, input: StoreInput): Promise<StoreResult> 
       owner: input.owner,
       status,
       expectedCount: fetch.expected,
+      notServed: fetch.notServed ?? null,
       storedCount: fetch.rows.length,
       rejectedCount: fetch.rejects.length,
       pages: fetch.pages,
       requests: fetch.requests,
-      error: fetch.complete
-        ? null
-        : `${fetch.shortfall} of ${fetch.expected} certificates could not be fetched; reconciliation stopped at: ${fetch.stoppedAt ?? 'pages'}. The next run retries this day`,
+      error: fetch.complete ? null : shortOf(fetch),
     });
     return { status, ...totals, missing };
   });
+}
+
+/** Why a day is incomplete, for the checkpoint's last_error. */
+function shortOf(fetch: DayFetch): string {
+  const retry = `reconciliation stopped at: ${fetch.stoppedAt ?? 'pages'}. The next run retries this day`;
+  if (fetch.served === undefined) return `${fetch.shortfall} of ${fetch.expected} certificates could not be fetched; ${retry}`;
+  const of = `${fetch.shortfall} of the ${fetch.served} certificates search serves could not be fetched`;
+  if (fetch.pagesDisagree) return `${of} (its pages disagree on how many it serves: it dropped rows); ${retry}`;
+  return `${of} (${fetch.notServed ?? 0} more are counted but never served: no recommendation report); ${retry}`;
 }

@@ -46,6 +46,20 @@ describe('search row validation', () => {
     if (!parsed.ok) expect(parsed.reason).toMatch(reason);
   });
 
+  it('keeps a non-domestic row\'s report number, and adds none to a row that has no such key', () => {
+    const nonDomestic = { ...good, schemaType: 'CEPC-8.0.0', relatedRrn: '1111-2222-3333-4444-5555' };
+    expect(parseSearchRow(nonDomestic)).toEqual({ ok: true, row: nonDomestic });
+    expect(parseSearchRow({ ...nonDomestic, relatedRrn: null })).toEqual({ ok: true, row: { ...nonDomestic, relatedRrn: null } });
+    const parsed = parseSearchRow(good);
+    expect(parsed.ok && 'relatedRrn' in parsed.row).toBe(false);
+    for (const bad of ['', 'RRN-1', 42]) expect(parseSearchRow({ ...nonDomestic, relatedRrn: bad })).toMatchObject({ ok: false, reason: expect.stringMatching(/relatedRrn/) });
+  });
+
+  it('accepts A+, the band of a non-domestic or display building rated below zero', () => {
+    expect(parseSearchRow({ ...good, currentEnergyEfficiencyBand: 'A+' })).toMatchObject({ ok: true, row: { currentEnergyEfficiencyBand: 'A+' } });
+    expect(parseSearchRow({ ...good, currentEnergyEfficiencyBand: 'B+' }).ok).toBe(false);
+  });
+
   it('accepts a numeric-string uprn as the number', () => {
     expect(parseSearchRow({ ...good, uprn: '42' })).toMatchObject({ ok: true, row: { uprn: 42 } });
   });

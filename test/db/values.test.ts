@@ -4,7 +4,9 @@
  * stored rows and read API documents. One table of cases, both readers, every database.
  */
 import { describe, expect, it } from 'vitest';
-import { parseValue, UNREADABLE, type ValueType } from '../../src/registers/values.js';
+import { registerFile } from '../../src/registers/index.js';
+import { documentValueSql } from '../../src/registers/sql.js';
+import { parseFieldValue, parseValue, UNREADABLE, type ValueType } from '../../src/registers/values.js';
 import { TARGETS } from '../helpers/databases.js';
 import { databasePerTest } from '../helpers/per-test-database.js';
 
@@ -16,7 +18,7 @@ const CASES: Record<Exclude<ValueType, 'text'>, string[]> = {
     '2021-03-04 10:12:13.123456', '2021-03-04T10:12:13.000Z', '2021-03-04 10:12:13', '2021-03-04T10:12:13+01:00', '2021-03-04 10:12:13+0100',
     '2021-03-04 10:12', '2021-03-04', '22/02/2021 00:00', '2021-03-04 25:00:00', '2021-02-30 10:00', 'yesterday', 'NO DATA!', '',
   ],
-  band: ['C', 'c', ' e ', 'INVALID!', 'H', 'AB', ''],
+  band: ['C', 'c', ' e ', 'INVALID!', 'H', 'AB', '', 'A+', 'a+', 'A++', 'B+'],
   uprn: ['100023336956', 'UPRN-000000000123', 'UPRN-000000000000', '0', '12a', 'Not recorded', ''],
 };
 
@@ -49,11 +51,29 @@ describe.each(TARGETS)('bulk values on %s', (target) => {
     }
   });
 
+  it('reads a display rating of 9999 as unknown in the file and in a document alike, and only in the columns that declare it', async () => {
+    const field = registerFile('display').fields.find((f) => f.file === 'current_operational_rating')!;
+    const values = ['9999', ' 9999 ', '85', '-3', 'NO DATA!', ''];
+    const js = values.map((raw) => parseFieldValue(field, raw));
+    expect(js).toEqual([null, null, '85', '-3', null, null]);
+    const rows = await fresh.db.query<{ v: number | null }>(
+      `SELECT ${documentValueSql(field, `jsonb_build_object('this_assessment', jsonb_build_object('energy_rating', x))`)} AS v
+       FROM unnest($1::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n`,
+      [values],
+    );
+    expect(rows.map((r) => r.v)).toEqual(js.map((v) => (v === null ? null : Number(v))));
+    // Elsewhere 9999 is a number like any other.
+    const area = registerFile('display').fields.find((f) => f.file === 'total_floor_area')!;
+    expect(parseFieldValue(area, '9999')).toBe('9999');
+    expect(registerFile('domestic').fields.filter((f) => f.unknown)).toEqual([]);
+  });
+
   it('reads the forms the files really carry', () => {
     expect(viaJs('timestamptz', '2021-03-04 10:12:13.123456')).toBe('2021-03-04T10:12:13.123456+00:00');
     expect(viaJs('date', '22/02/2021')).toBe('2021-02-22');
     expect(viaJs('uprn', 'UPRN-000000000123')).toBe('123');
     expect(viaJs('band', 'INVALID!')).toBeNull();
+    expect(viaJs('band', 'a+')).toBe('A+');
     expect(parseValue('real', 'about 60')).toBe(UNREADABLE);
     expect(parseValue('real', 'NO DATA!')).toBeNull();
     expect(parseValue('text', 'NO DATA!')).toBe('NO DATA!');

@@ -3,7 +3,7 @@
  * fake API in this process and a test database. Kills, signals and exit codes are real.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
+import { generateDay, generateRegisterDay, startFakeApi, type FakeApi } from '../fake-api/index.js';
 import { runCli, startCli, logLines } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv } from '../helpers/harness.js';
@@ -22,6 +22,22 @@ describe('command line basics', () => {
     const result = await runCli(['sync'], { EPC_API_TOKEN: 'x'.repeat(64), EPC_CONCURRENCY: 'lots' });
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^epc-sync: EPC_CONCURRENCY must be a whole number/)]);
+  });
+
+  it('refuses a register list it cannot follow with one line naming the setting and exit 2', async () => {
+    const token = { EPC_API_TOKEN: 'x'.repeat(64), EPC_DATA_DIR: '/tmp/epc-sync-never-created' };
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['sync'], { EPC_REGISTERS: 'domestic,commercial' }, /^epc-sync: EPC_REGISTERS must list registers from domestic, non-domestic, display; "commercial" is not one$/],
+      [['sync'], { EPC_REGISTERS: 'domestic,domestic' }, /^epc-sync: EPC_REGISTERS lists "domestic" twice/],
+      [['status'], { EPC_REGISTERS: 'domestic,display', EPC_REGISTER: 'domestic' }, /^epc-sync: EPC_REGISTERS \(domestic,display\) and EPC_REGISTER \(domestic\) disagree/],
+      [['backfill', '--from', '2026-01-01', '--to', '2026-01-02', '--register', 'commercial'], {}, /^epc-sync: --register must be one of domestic, non-domestic, display; got "commercial"$/],
+      [['import-bulk', '--file', '/tmp/x.zip'], { EPC_REGISTERS: 'domestic,display' }, /^epc-sync: import-bulk --file imports one register's file, and EPC_REGISTERS keeps domestic, display: add --register/],
+    ];
+    for (const [args, env, message] of cases) {
+      const result = await runCli(args, { ...token, ...env });
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    }
   });
 
   it('refuses a backfill range in the wrong order with exit 2', async () => {
@@ -116,6 +132,44 @@ describe.each(TARGETS)('operating epc-sync on %s', (target) => {
     expect(run?.outcome).toBe('interrupted');
   });
 
+  it('mirrors two registers: --register narrows a backfill, status shows each register, a failing one does not stop the other', async () => {
+    const days = [...eachDay('2026-10-01', '2026-10-03')];
+    for (const [i, day] of days.entries()) {
+      api.store.addCertificates(generateDay(day, 50, { seed: i + 1 }));
+      api.store.addCertificates(generateRegisterDay('display', day, 20, { seed: i + 1 }), { register: 'display' });
+    }
+    const both = fakeEnv(api, database, { EPC_REGISTERS: 'domestic,display' });
+    const range = ['--from', days[0]!, '--to', days.at(-1)!];
+
+    // One register, though the mirror keeps only domestic.
+    const narrowed = await runCli(['backfill', ...range, '--register', 'display'], fakeEnv(api, database));
+    expect(narrowed.code, narrowed.stderr).toBe(0);
+    expect(new Set(api.requests.filter((r) => r.path.endsWith('/search')).map((r) => r.path))).toEqual(new Set(['/api/display/search']));
+
+    // Both: domestic is walked, display's days are done already; domestic's searches fail every time.
+    let domesticDown = true;
+    api.failNext({ count: 10_000, status: 500, match: (r) => domesticDown && r.path === '/api/domestic/search' });
+    const failing = await runCli(['backfill', ...range], { ...both, EPC_MAX_RETRIES: '1' });
+    expect(failing.code).toBe(1);
+    expect(logLines(failing.stderr, 'run finished').map((l) => [l.register, l.outcome])).toEqual([['domestic', 'failed'], ['display', 'succeeded']]);
+    domesticDown = false;
+    const retried = await runCli(['backfill', ...range], both);
+    expect(retried.code, retried.stderr).toBe(0);
+
+    const json = await runCli(['status', '--json'], both);
+    const report = JSON.parse(json.stdout) as { register: string; days: { done: number }; registers: Record<string, { register: string; days: { done: number; failed: number }; certificates: number }> };
+    expect(report).toMatchObject({ register: 'domestic', days: { done: 3 } });
+    expect(Object.keys(report.registers)).toEqual(['domestic', 'display']);
+    expect(report.registers.display).toMatchObject({ register: 'display', days: { done: 3, failed: 0 }, certificates: 60 });
+    expect(report.registers.domestic).toMatchObject({ days: { done: 3, failed: 0 }, certificates: 150 });
+
+    const text = await runCli(['status'], both);
+    expect(text.stdout.split('\n')[0]).toMatch(/^epc-sync status: domestic (OK|ATTENTION), display (OK|ATTENTION)$/);
+    expect(text.stdout).toContain('epc-sync status (domestic)');
+    expect(text.stdout).toContain('epc-sync status (display)');
+    const one = await runCli(['status', '--register', 'display', '--json'], fakeEnv(api, database));
+    expect(JSON.parse(one.stdout)).toMatchObject({ register: 'display', certificates: 60, registers: { display: { register: 'display' } } });
+  });
 });
 
 // Only the embedded database is one process's files; a server database is opened by any number of processes.

@@ -4,7 +4,8 @@
  * per lodgement year, then one `recommendations-YYYY.csv` per year (the recommendations of that year's
  * certificates), the years in no particular order (Spark's `distinct()`; here a seeded shuffle).
  * Every entry is Spark's CSV writer output: a lower-case header, `\n` line ends, no BOM, a value quoted
- * only when it holds a comma, quote or line break, quotes doubled, null as nothing, '' as `""`.
+ * only when it holds a comma, quote or line break, quotes doubled, null as nothing, '' as `""`. The
+ * three registers' files have this one layout, each with its own columns (bulk-registers.ts).
  */
 import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,10 +13,10 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import yazl from 'yazl';
-import { BULK_COLUMNS, BULK_RECOMMENDATION_COLUMNS, bulkRecommendations, bulkRecord } from './bulk-record.js';
 import { bulkCsv } from './bulk-legacy.js';
+import { registerExport, type RegisterExport } from './bulk-registers.js';
 import { hash, prng } from './prng.js';
-import type { SearchRow } from './store.js';
+import type { FakeRegister, SearchRow } from './store.js';
 
 export interface BulkZipOptions {
   /** Seeds the order of the years (default 0). */
@@ -28,6 +29,8 @@ export interface BulkZipOptions {
   zip64?: boolean;
   /** 'legacy': one certificates.csv in the older fixture's shape (bulk-legacy.ts) instead of the export. */
   layout?: 'export' | 'legacy';
+  /** Whose file: the register's own columns and values (bulk-registers.ts); domestic by default. */
+  register?: FakeRegister;
 }
 
 /** One CSV line as Spark writes it: quoted only when needed, null as nothing, '' as `""`. */
@@ -44,21 +47,21 @@ export function sparkCsvLine(values: ReadonlyArray<string | null>): string {
 
 const yearOf = (row: SearchRow) => row.registrationDate.slice(0, 4);
 
-function certificateLines(rows: readonly SearchRow[], extraColumns: readonly string[]): string {
+function certificateLines(spec: RegisterExport, rows: readonly SearchRow[], extraColumns: readonly string[]): string {
   let text = '';
   for (const row of rows) {
-    const values: Array<string | null> = Object.values(bulkRecord(row));
+    const values: Array<string | null> = Object.values(spec.record(row));
     for (const column of extraColumns) values.push(`${column}:${row.certificateNumber}`);
     text += sparkCsvLine(values);
   }
   return text;
 }
 
-function recommendationLines(rows: readonly SearchRow[]): { text: string; count: number } {
+function recommendationLines(spec: RegisterExport, rows: readonly SearchRow[]): { text: string; count: number } {
   let text = '';
   let count = 0;
   for (const row of rows) {
-    for (const rec of bulkRecommendations(row)) {
+    for (const rec of spec.recommendations(row)) {
       text += sparkCsvLine(Object.values(rec));
       count += 1;
     }
@@ -66,8 +69,8 @@ function recommendationLines(rows: readonly SearchRow[]): { text: string; count:
   return { text, count };
 }
 
-const certificatesHeader = (extraColumns: readonly string[]) => sparkCsvLine([...BULK_COLUMNS, ...extraColumns]);
-const RECOMMENDATIONS_HEADER = sparkCsvLine(BULK_RECOMMENDATION_COLUMNS);
+const certificatesHeader = (spec: RegisterExport, extraColumns: readonly string[]) => sparkCsvLine([...spec.columns, ...extraColumns]);
+const recommendationsHeader = (spec: RegisterExport) => sparkCsvLine(spec.recommendationColumns);
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
   const out = [...items];
@@ -102,6 +105,7 @@ export function bulkZip(rows: readonly SearchRow[], options: BulkZipOptions = {}
   const forceZip64Format = options.zip64 ?? false;
   if (options.layout === 'legacy') {
     if (options.extraColumns?.length) throw new Error('bulkZip: extraColumns applies to the export layout only');
+    if ((options.register ?? 'domestic') !== 'domestic') throw new Error('bulkZip: the legacy layout is the domestic file\'s');
     return zipOf('certificates.csv', bulkCsv(rows, options.extraLines), { zip64: forceZip64Format });
   }
   const byYear = new Map<string, SearchRow[]>();
@@ -112,14 +116,15 @@ export function bulkZip(rows: readonly SearchRow[], options: BulkZipOptions = {}
   }
   const years = shuffled([...byYear.keys()].sort(), options.seed ?? 0);
   const extraColumns = options.extraColumns ?? [];
+  const spec = registerExport(options.register);
   const zip = new yazl.ZipFile();
   years.forEach((year, i) => {
     const extra = i === 0 ? (options.extraLines ?? []).map((line) => `${line}\n`).join('') : '';
-    const text = certificatesHeader(extraColumns) + certificateLines(byYear.get(year)!, extraColumns) + extra;
+    const text = certificatesHeader(spec, extraColumns) + certificateLines(spec, byYear.get(year)!, extraColumns) + extra;
     zip.addBuffer(Buffer.from(text, 'utf8'), `certificates-${year}.csv`, { forceZip64Format });
   });
   for (const year of years) {
-    const text = RECOMMENDATIONS_HEADER + recommendationLines(byYear.get(year)!).text;
+    const text = recommendationsHeader(spec) + recommendationLines(spec, byYear.get(year)!).text;
     zip.addBuffer(Buffer.from(text, 'utf8'), `recommendations-${year}.csv`, { forceZip64Format });
   }
   zip.end({ forceZip64Format, comment: '' });
@@ -149,6 +154,7 @@ export interface WrittenBulkZip {
 export async function writeBulkZip(path: string, groups: Iterable<readonly SearchRow[]>, options: WriteBulkZipOptions = {}): Promise<WrittenBulkZip> {
   const entryOptions = { forceZip64Format: options.zip64 ?? false, compressionLevel: options.compressionLevel ?? 6 };
   const extraColumns = options.extraColumns ?? [];
+  const spec = registerExport(options.register);
   const tmp = mkdtempSync(join(tmpdir(), 'epc-fake-bulk-'));
   const zip = new yazl.ZipFile();
   const fail = (error: Error) => (zip.outputStream as unknown as Readable).destroy(error);
@@ -168,19 +174,19 @@ export async function writeBulkZip(path: string, groups: Iterable<readonly Searc
   function* entry(year: string): Generator<string> {
     const fd = openSync(join(tmp, `${year}.csv`), 'w');
     try {
-      writeSync(fd, RECOMMENDATIONS_HEADER);
-      yield certificatesHeader(extraColumns);
+      writeSync(fd, recommendationsHeader(spec));
+      yield certificatesHeader(spec, extraColumns);
       while (pull()) {
         const rows = pending;
         const cut = rows.findIndex((row) => yearOf(row) !== year);
         const mine = cut === -1 ? rows : rows.slice(0, cut);
         pending = cut === -1 ? [] : rows.slice(cut);
         if (mine.length > 0) {
-          const recommendations = recommendationLines(mine);
+          const recommendations = recommendationLines(spec, mine);
           written.certificates += mine.length;
           written.recommendations += recommendations.count;
           writeSync(fd, recommendations.text);
-          yield certificateLines(mine, extraColumns);
+          yield certificateLines(spec, mine, extraColumns);
         }
         if (cut !== -1) break;
       }

@@ -18,19 +18,19 @@ export const BULK_RECOMMENDATION_COLUMNS = ['certificate_number', 'improvement_i
 
 export type BulkValues = Record<string, string | null>;
 
-type Weighted<T> = ReadonlyArray<readonly [T, number]>;
-function pick<T>(random: () => number, items: Weighted<T>): T {
+export type Weighted<T> = ReadonlyArray<readonly [T, number]>;
+export function pick<T>(random: () => number, items: Weighted<T>): T {
   let roll = random() * items.reduce((sum, [, w]) => sum + w, 0);
   for (const [item, weight] of items) if ((roll -= weight) < 0) return item;
   return items[items.length - 1]![0];
 }
-function int(random: () => number, lo: number, hi: number): number {
+export function int(random: () => number, lo: number, hi: number): number {
   return lo + Math.floor(random() * (hi - lo + 1));
 }
-function pad(n: number, width = 2): string {
+export function pad(n: number, width = 2): string {
   return String(n).padStart(width, '0');
 }
-function num(v: number, digits: number): string {
+export function num(v: number, digits: number): string {
   return String(Math.round(v * 10 ** digits) / 10 ** digits);
 }
 /** Costs: "528" on some certificates, "365.98" on others. */
@@ -55,7 +55,7 @@ const PLACE_CODES: Record<string, readonly [string, string]> = {
 };
 
 /** ONS codes for a search row's council and constituency; names the fake does not know get codes of the real shape from a hash. */
-function places(row: SearchRow): { la: string | null; region: string | null; constituency: string | null; country: string } {
+export function places(row: SearchRow): { la: string | null; region: string | null; constituency: string | null; country: string } {
   const known = row.council === null ? undefined : PLACE_CODES[row.council];
   const welsh = known ? known[1] === WALES : /^(CF|SA|LL|NP|LD)\d/.test(row.postcode ?? '');
   let [la, region]: readonly [string | null, string | null] = known ?? [null, null];

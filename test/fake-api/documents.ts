@@ -1,10 +1,12 @@
 /**
  * /api/certificate and /api/deltas for the fake. Documents are the real sample documents of each
  * schema family (test/fixtures/documents) with the certificate's own values written
- * in, so tests see realistic shapes. Deltas come from the store's event log.
+ * in, so tests see realistic shapes; the non-domestic and display documents and their recommendation
+ * reports are built in `register-documents.ts`. Deltas come from the store's event log.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import type { Answer } from './http.js';
+import { certificateOfReport, registerDocument, reportDocument } from './register-documents.js';
 import type { FakeStore, SearchRow } from './store.js';
 
 const SAMPLES = new URL('../fixtures/documents/', import.meta.url);
@@ -45,12 +47,19 @@ export function documentFor(row: SearchRow, floorArea: number): Record<string, u
   };
 }
 
+const NOT_FOUND: Answer = { status: 404, body: { data: { error: 'Certificate not found' } } };
+
 export function certificateRoute(params: URLSearchParams, store: FakeStore): Answer {
   const number = params.get('certificate_number') ?? '';
+  if (store.missingDocuments.has(number)) return NOT_FOUND;
   const found = store.get(number);
-  if (!found || found.removed || store.missingDocuments.has(number)) {
-    return { status: 404, body: { data: { error: 'Certificate not found' } } };
+  if (!found) {
+    // A non-domestic or display certificate's recommendation report is a document of its own.
+    const certificate = certificateOfReport(store, number);
+    return certificate && !certificate.removed ? { status: 200, body: { data: reportDocument(certificate) } } : NOT_FOUND;
   }
+  if (found.removed) return NOT_FOUND;
+  if (found.register !== 'domestic') return { status: 200, body: { data: registerDocument(found) } };
   // Floor area varies by certificate but is stable for it.
   const floorArea = 30 + (Number(number.replace(/\D/g, '').slice(-4)) % 120);
   return { status: 200, body: { data: documentFor(found.row, floorArea) } };

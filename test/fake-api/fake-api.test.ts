@@ -1,6 +1,6 @@
 /** The fake is only useful if it behaves like the real service on every point the client relies on. */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { FAKE_TOKEN, SEARCH_ERRORS, generateDataset, generateDay, startFakeApi, weekdayWeighted, type FakeApi, type FakeApiOptions } from './index.js';
+import { FAKE_TOKEN, SEARCH_ERRORS, generateDataset, generateDay, generateRegisterDay, startFakeApi, weekdayWeighted, type FakeApi, type FakeApiOptions } from './index.js';
 
 const TODAY = '2026-11-24';
 const BUSY = '2026-10-01';
@@ -171,6 +171,73 @@ describe('fake EPB API: paging a busy day', () => {
       const pages = await Promise.all([1, 2, 3].map((p) => page(stable, day(BUSY, `&current_page=${p}`))));
       const numbers = pages.flatMap((p) => p.data.map((r) => r.certificateNumber));
       expect(numbers).toEqual(stable.store.rowsForDay(BUSY).map((r) => r.certificateNumber));
+    } finally {
+      await stable.close();
+    }
+  });
+});
+
+describe('fake EPB API: the non-domestic and display registers', () => {
+  const DAY = '2026-10-08';
+  const nonDomestic = generateRegisterDay('non-domestic', DAY, 250, { seed: 12, withoutReport: 40 });
+  const display = generateRegisterDay('display', DAY, 30, { seed: 12 });
+  const f = fakeWith({ seed: 6 }, (api) => {
+    api.store.addCertificates(generateDay(DAY, 20, { seed: 12 }));
+    api.store.addCertificates(nonDomestic, { register: 'non-domestic' });
+    api.store.addCertificates(display, { register: 'display' });
+  });
+  const searchOf = async (register: string, query: string) => {
+    const res = await get(f.api, `/api/${register}/search?${query}`);
+    return { status: res.status, body: JSON.parse(res.text) as Page & { data: { error: string } } };
+  };
+  const served = nonDomestic.filter((r) => r.relatedRrn !== null);
+
+  it('searches each register\'s own certificates only', async () => {
+    const numbers = async (register: string) => (await searchOf(register, day(DAY))).body.data.map((r) => r.certificateNumber).sort();
+    expect(await numbers('domestic')).toEqual(f.api.store.rowsForDay(DAY).map((r) => r.certificateNumber));
+    expect(await numbers('display')).toEqual(display.map((r) => r.certificateNumber).sort());
+    const { body } = await searchOf('display', day(DAY));
+    expect(body.pagination.totalRecords).toBe(30);
+    expect(Object.keys(body.data[0]!)).toEqual(ROW_KEYS);
+  });
+
+  it('counts every non-domestic certificate, but pages only those with a report, relatedRrn last', async () => {
+    const first = await searchOf('non-domestic', day(DAY, '&page_size=100'));
+    expect(first.status).toBe(200);
+    expect(first.body.pagination).toMatchObject({ totalRecords: 250, totalPages: 3 });
+    expect(Object.keys(first.body.data[0]!)).toEqual([...ROW_KEYS, 'relatedRrn']);
+    // 210 served: two full pages, then the last 10 on page 3.
+    const third = await searchOf('non-domestic', day(DAY, '&page_size=100&current_page=3'));
+    expect(third.body.data).toHaveLength(10);
+    const whole = await searchOf('non-domestic', day(DAY));
+    expect(whole.body.pagination.totalRecords).toBe(250);
+    expect(new Map(whole.body.data.map((r) => [r.certificateNumber, r]))).toEqual(new Map(served.map((r) => [r.certificateNumber, r])));
+  });
+
+  it('answers a page within the count\'s pages that holds no row served with the real 404, as every register does', async () => {
+    const past = await searchOf('non-domestic', day(DAY, '&page_size=70&current_page=4'));
+    expect([past.status, past.body]).toEqual([404, { data: { error: SEARCH_ERRORS.noData } }]);
+    // Past the count's pages it is the 400 out of range, as for domestic.
+    expect((await searchOf('non-domestic', day(DAY, '&page_size=70&current_page=5'))).status).toBe(400);
+    // A day whose only certificate has no report: counted, yet page 1 is a 404.
+    f.api.store.addCertificates([{ ...nonDomestic[0]!, certificateNumber: '9000-0000-0000-0000-0001', registrationDate: '2026-10-09', relatedRrn: null }], { register: 'non-domestic' });
+    expect(await searchOf('non-domestic', day('2026-10-09'))).toEqual({ status: 404, body: { data: { error: SEARCH_ERRORS.noData } } });
+  });
+
+  it('lets an unlisted certificate hold its place on the page and cuts it from the answer', async () => {
+    const stable = await startFakeApi({ today: () => TODAY, rateLimit: false, unstableOrder: false });
+    try {
+      stable.store.addCertificates(nonDomestic, { register: 'non-domestic' });
+      const ordered = served.map((r) => r.certificateNumber).sort();
+      stable.unlisted.add(ordered[0]!);
+      const pageOf = (p: number) => get(stable, `/api/non-domestic/search?${day(DAY, `&page_size=100&current_page=${p}`)}`);
+      const bodies = (await Promise.all([1, 2, 3].map(pageOf))).map((p) => JSON.parse(p.text) as Page);
+      // Page 1 is one short, yet pages 2 and 3 hold what they always held.
+      expect(bodies.map((b) => b.data.length)).toEqual([99, 100, 10]);
+      expect(bodies.flatMap((b) => b.data.map((r) => r.certificateNumber))).toEqual(ordered.slice(1));
+      // A page whose only row is unlisted holds none: 404.
+      for (const n of ordered.slice(200)) stable.unlisted.add(n);
+      expect((await pageOf(3)).status).toBe(404);
     } finally {
       await stable.close();
     }
@@ -387,6 +454,24 @@ describe('fake EPB API: generated data', () => {
     expect(new Set(rows.map((r) => `${r.council}|${r.constituency}`))).toEqual(new Set(['Exeter|Exeter']));
     expect(rows.filter((r) => r.currentEnergyEfficiencyBand === null)).toHaveLength(120);
     expect(generateDay(BUSY, 500, { seed: 3, place: ['Exeter', 'Exeter'], noBand: 120 })).toEqual(rows);
+  });
+
+  it('makes non-domestic and display days: CEPC schemas, the A+ band, unique report numbers, exactly as many without one as asked', () => {
+    const rows = generateRegisterDay('non-domestic', BUSY, 2_000, { seed: 4, withoutReport: 300 });
+    expect(generateRegisterDay('non-domestic', BUSY, 2_000, { seed: 4, withoutReport: 300 })).toEqual(rows);
+    expect(rows.every((r) => Object.keys(r).join() === [...ROW_KEYS, 'relatedRrn'].join() && /^CEPC-\d/.test(r.schemaType!))).toBe(true);
+    expect(rows.filter((r) => r.relatedRrn === null)).toHaveLength(300);
+    const reports = rows.map((r) => r.relatedRrn).filter((n): n is string => n !== null);
+    const numbers = new Set(rows.map((r) => r.certificateNumber));
+    expect(new Set(reports).size).toBe(1_700);
+    expect(reports.every((n) => /^\d{4}(-\d{4}){4}$/.test(n) && !numbers.has(n))).toBe(true);
+    expect(rows.some((r) => r.currentEnergyEfficiencyBand === 'A+')).toBe(true);
+    // Another register's day has numbers of its own, never the domestic day's of the same seed.
+    const domestic = new Set(generateDay(BUSY, 2_000, { seed: 4 }).map((r) => r.certificateNumber));
+    expect(rows.some((r) => domestic.has(r.certificateNumber))).toBe(false);
+    const display = generateRegisterDay('display', BUSY, 500, { seed: 4 });
+    expect(display.every((r) => Object.keys(r).join() === ROW_KEYS.join() && /^CEPC-\d/.test(r.schemaType!))).toBe(true);
+    expect(generateDataset({ from: BUSY, to: '2026-10-02', perDay: 100, seed: 1, register: 'non-domestic' }).filter((r) => r.relatedRrn === null)).toHaveLength(30);
   });
 
   it('builds a dataset over a range, lighter at weekends', () => {

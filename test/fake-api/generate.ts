@@ -2,13 +2,15 @@
  * Realistic search rows: real Exeter certificates (test/fixtures/exeter-flats.jsonl) re-dated and given fresh
  * numbers, with the awkward cases the real register has mixed in at a low rate: rows with no band
  * (rating 0, invisible to an efficiency_rating[] filter), no council or constituency, no UPRN, and
- * address text with quotes, apostrophes, newlines, commas and Welsh letters.
+ * address text with quotes, apostrophes, newlines, commas and Welsh letters. The non-domestic and
+ * display registers' rows (generateRegisterDay) are built on the same addresses, with CEPC schema
+ * types, the non-domestic A+ band, and for non-domestic a recommendation report number or none.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { eachDay, isWeekend } from './days.js';
 import { hash, prng } from './prng.js';
-import type { SearchRow } from './store.js';
+import type { FakeRegister, SearchRow } from './store.js';
 
 // The project's own fixture (test/fixtures/SOURCES.md says where it comes from). EPC_FAKE_SAMPLE
 // points at another file of the same shape, or at this one from code compiled elsewhere.
@@ -118,11 +120,76 @@ export function weekdayWeighted(weekday: number, weekend = Math.round(weekday / 
   return (day) => (isWeekend(day) ? weekend : weekday);
 }
 
-export function generateDataset(options: { from: string; to: string; perDay: number | ((day: string) => number); seed?: number }): SearchRow[] {
+export function generateDataset(options: { from: string; to: string; perDay: number | ((day: string) => number); seed?: number; register?: FakeRegister }): SearchRow[] {
   const rows: SearchRow[] = [];
+  const reports = new Set<string>();
   for (const day of eachDay(options.from, options.to)) {
     const count = typeof options.perDay === 'number' ? options.perDay : options.perDay(day);
-    rows.push(...generateDay(day, count, { seed: options.seed ?? 0 }));
+    const seed = options.seed ?? 0;
+    rows.push(...(options.register && options.register !== 'domestic' ? registerDay(options.register, day, count, { seed }, reports) : generateDay(day, count, { seed })));
   }
   return rows;
+}
+
+// Every version of the commercial schema still lodged against; DECs are lodged in the same schemas.
+const CEPC_SCHEMAS = ['CEPC-8.0.0', 'CEPC-8.0.0', 'CEPC-8.0.0', 'CEPC-8.0.0', 'CEPC-7.1', 'CEPC-7.1', 'CEPC-7.0', 'CEPC-6.0', 'CEPC-5.0', 'CEPC-4.0'];
+const PREMISES = ['Unit', 'Suite', 'Shop', 'Ground Floor', 'First Floor', 'Office'];
+
+export interface RegisterDayOptions extends GenerateDayOptions {
+  /**
+   * Non-domestic: exactly this many certificates without a recommendation report (`relatedRrn`
+   * null: counted by search, never served), picked at random. Default: 15% of the day, rounded.
+   */
+  withoutReport?: number;
+}
+
+/**
+ * A day of one register's certificates. Domestic is `generateDay`. Non-domestic and display rows
+ * have their own certificate numbers (another stream of the seed), premises in the first address
+ * line for most, a CEPC schema type, bands of the non-domestic scale (A+ below zero; none for a
+ * rating of 0); non-domestic rows carry a report number, unique, or null for `withoutReport` of them.
+ */
+export function generateRegisterDay(register: FakeRegister, day: string, count: number, options: RegisterDayOptions = {}): SearchRow[] {
+  return register === 'domestic' ? generateDay(day, count, options) : registerDay(register, day, count, options, new Set());
+}
+
+function registerDay(register: Exclude<FakeRegister, 'domestic'>, day: string, count: number, options: RegisterDayOptions, reports: Set<string>): SearchRow[] {
+  const seed = options.seed ?? 0;
+  const base = generateDay(day, count, { ...options, seed: hash(`${register}:${seed}`) });
+  const random = prng(hash(`${seed}:${day}:${register}`));
+  const taken = new Set([...reports, ...base.map((r) => r.certificateNumber)]);
+  const rows = base.map((template): SearchRow => {
+    const row: SearchRow = { ...template, schemaType: CEPC_SCHEMAS[Math.floor(random() * CEPC_SCHEMAS.length)]! };
+    if (random() < 0.6) {
+      const premise = PREMISES[Math.floor(random() * PREMISES.length)]!;
+      const first = premise.endsWith('Floor') ? premise : `${premise} ${1 + Math.floor(random() * 40)}`;
+      [row.addressLine1, row.addressLine2, row.addressLine3, row.addressLine4] = [first, row.addressLine1, row.addressLine2, row.addressLine3];
+    }
+    // Rows left without a band (a rating of 0) keep none; the others are rated on the non-domestic scale.
+    if (row.currentEnergyEfficiencyBand !== null) row.currentEnergyEfficiencyBand = random() < 0.01 ? 'A+' : 'ABCDEFG'[Math.floor(random() * 7)]!;
+    if (register === 'non-domestic') {
+      let report = certificateNumber(random);
+      while (taken.has(report)) report = certificateNumber(random);
+      taken.add(report);
+      reports.add(report);
+      row.relatedRrn = report;
+    }
+    return row;
+  });
+  if (register === 'non-domestic') {
+    const without = options.withoutReport ?? Math.round(count * 0.15);
+    for (const i of pick(rows.length, without, prng(hash(`${seed}:${day}:without-report`)))) rows[i]!.relatedRrn = null;
+  }
+  return rows;
+}
+
+/** `n` distinct indexes of `0..size-1`, by a partial Fisher-Yates shuffle. */
+function pick(size: number, n: number, random: () => number): number[] {
+  if (n > size) throw new Error(`fake API: ${n} rows asked of a day of ${size}`);
+  const order = Array.from({ length: size }, (_, i) => i);
+  for (let i = 0; i < n; i += 1) {
+    const j = i + Math.floor(random() * (size - i));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  return order.slice(0, n);
 }

@@ -4,10 +4,11 @@
  * null, which the server turns into the HTML 404 page.
  */
 import type { BulkFiles } from './bulk.js';
+import { codesRoute, fakeCodes } from './codes.js';
 import { certificateRoute, deltasRoute } from './documents.js';
 import type { Answer } from './http.js';
 import { search } from './search.js';
-import type { FakeStore } from './store.js';
+import type { FakeRegister, FakeStore } from './store.js';
 
 /** Extra routes (tests' own endpoints) plug in here; return null to pass. */
 export type Route = (path: string, params: URLSearchParams, ctx: { store: FakeStore; today: string; url: string }) => Answer | null;
@@ -26,17 +27,18 @@ export interface RouterContext {
 
 export function route(method: string, path: string, params: URLSearchParams, ctx: RouterContext): Answer | null {
   if (method !== 'GET') return null;
-  const register = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path)?.[1];
+  const register = /^\/api\/(domestic|non-domestic|display)\/search$/.exec(path)?.[1] as FakeRegister | undefined;
   if (register) {
-    return search(params, {
-      store: ctx.store, today: ctx.today, seed: ctx.seed, unstableOrder: ctx.unstableOrder, emptyRegister: register !== 'domestic', unlisted: ctx.unlisted,
-    });
+    return search(params, { store: ctx.store, today: ctx.today, seed: ctx.seed, unstableOrder: ctx.unstableOrder, register, unlisted: ctx.unlisted });
   }
   if (path === '/api/certificate') return certificateRoute(params, ctx.store);
   if (path === '/api/deltas') return deltasRoute(params, ctx.store, ctx.today);
-  if (path === '/api/files/domestic/csv/info') return ctx.bulk.info();
-  if (path === '/api/files/domestic/csv') {
-    return ctx.bulk.file ? { status: 302, body: null, location: ctx.bulk.signedUrl(ctx.url) } : ctx.bulk.info();
+  if (path.startsWith('/api/codes')) return codesRoute(path, params, fakeCodes(ctx.store));
+  const files = /^\/api\/files\/(domestic|non-domestic|display)\/csv(\/info)?$/.exec(path);
+  if (files) {
+    const of = files[1] as FakeRegister;
+    if (files[2] || !ctx.bulk.files.has(of)) return ctx.bulk.info(of);
+    return { status: 302, body: null, location: ctx.bulk.signedUrl(ctx.url, of) };
   }
   for (const extra of ctx.extraRoutes) {
     const answer = extra(path, params, { store: ctx.store, today: ctx.today, url: ctx.url });

@@ -1,15 +1,18 @@
 /**
- * GET /api/domestic/search as the real service answers it (EPB_API.md, and the service's
- * ApiBaseController#get_search_result, SearchParams.validate, GetPagination and
- * AssessmentSearchGateway): the same checks in the same order with the same wrapped bodies, the
+ * GET /api/{domestic,non-domestic,display}/search as the real service answers it (EPB_API.md, and the
+ * service's ApiBaseController#get_search_result, SearchParams.validate, GetPagination, AssessmentSearch
+ * and AssessmentSearchGateway): the same checks in the same order with the same wrapped bodies, the
  * same filters (including their quirks), `ORDER BY registration_date DESC` with no tie-breaker, and
- * LIMIT/OFFSET paging.
+ * LIMIT/OFFSET paging. Each register searches its own certificates. The pagination comes from a count
+ * first (out of range: 400), then the page's own query; a page with no rows is a 404 (NoData). For
+ * non-domestic the page query joins the recommendation reports and the count does not: a certificate
+ * without a report (`relatedRrn` null) is counted and never served.
  */
 import { parseDay } from './days.js';
 import type { Answer } from './http.js';
 import { fmix32, hash } from './prng.js';
 import { capitalize, formatAddress, likeContains, normalisePostcode, rackParams, rubyToI, storedAddress } from './query.js';
-import type { FakeStore, SearchRow } from './store.js';
+import type { FakeRegister, FakeStore, SearchRow } from './store.js';
 
 export type { Answer } from './http.js';
 
@@ -34,9 +37,12 @@ export interface SearchContext {
   today: string;
   seed: number;
   unstableOrder: boolean;
-  /** The non-domestic and display registers hold nothing in this fake: valid queries find no rows. */
-  emptyRegister?: boolean;
-  /** Certificates counted in totalRecords but never put on a page (see FakeApi.unlisted). */
+  /** The register searched (the path's); domestic when absent. */
+  register?: FakeRegister;
+  /**
+   * Certificates counted in totalRecords and holding their place in the page query's order, but cut
+   * from the page sent: served rows the answer silently drops (see FakeApi.unlisted).
+   */
   unlisted?: ReadonlySet<string>;
 }
 
@@ -98,16 +104,22 @@ export function search(params: URLSearchParams, ctx: SearchContext): Answer {
   if (arrays.has('efficiency_rating')) filters.bands = arrays.get('efficiency_rating')!.map(capitalize);
   filters.address = formatAddress(scalars.get('address') ?? '');
 
-  const groups = ctx.emptyRegister ? [] : matchingByDay(ctx.store, ctx.today, filters);
+  const register = ctx.register ?? 'domestic';
+  const groups = matchingByDay(ctx.store, ctx.today, filters, register);
   const totalRecords = groups.reduce((n, g) => n + g.length, 0);
   if (totalRecords === 0) return wrapError(404, SEARCH_ERRORS.noData);
   const totalPages = Math.ceil(totalRecords / pageSize);
   if (currentPage < 1 || currentPage > totalPages) return wrapError(400, SEARCH_ERRORS.page(currentPage, totalPages));
 
+  // The count and the page query are separate statements: non-domestic pages come from an inner join
+  // with the recommendation reports, which the count does not have.
+  const served = register === 'non-domestic' ? groups.map((g) => g.filter((h) => h.row.relatedRrn != null)) : groups;
   const salt = hash(JSON.stringify([ctx.seed, filters, currentPage, pageSize]));
-  // The count and the page query are separate statements: an unlisted certificate is only counted.
-  const listed = ctx.unlisted?.size ? groups.map((g) => g.filter((h) => !ctx.unlisted!.has(h.row.certificateNumber))) : groups;
-  const data = pageOf(listed, (currentPage - 1) * pageSize, pageSize, ctx.unstableOrder ? salt : null);
+  const sliced = pageOf(served, (currentPage - 1) * pageSize, pageSize, ctx.unstableOrder ? salt : null);
+  // An unlisted certificate takes its place on the page, then is cut from the answer.
+  const data = ctx.unlisted?.size ? sliced.filter((row) => !ctx.unlisted!.has(row.certificateNumber)) : sliced;
+  // The rows are fetched after the pagination: a page within range that holds none is NoData too.
+  if (data.length === 0) return wrapError(404, SEARCH_ERRORS.noData);
   return {
     status: 200,
     body: {
@@ -147,13 +159,13 @@ interface Hit {
  * filters are SQL JOINs on a VALUES list, so a value given twice returns each of its rows twice (and
  * counts them twice): modelled, since a client that repeats a value would see exactly that.
  */
-function matchingByDay(store: FakeStore, today: string, f: Filters): Hit[][] {
+function matchingByDay(store: FakeStore, today: string, f: Filters, register: FakeRegister): Hit[][] {
   const groups: Hit[][] = [];
   // An absent address is '' (the service formats nil to ""), and LIKE '%%' matches every row.
   const address = f.address === '' ? null : likeContains(f.address);
   for (const day of store.daysDescending(f.from ?? undefined, f.to ?? undefined)) {
     const group: Hit[] = [];
-    for (const row of store.visibleOnDay(day, today)) {
+    for (const row of store.visibleOnDay(day, today, register)) {
       let copies = 1;
       if (f.bands) copies *= occurrences(f.bands, row.currentEnergyEfficiencyBand);
       if (f.councils) copies *= occurrences(f.councils, row.council);

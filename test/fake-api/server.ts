@@ -15,7 +15,7 @@ import { PLACES } from './generate.js';
 import { BAD_HEADER, BARE_429, HTML_200, NOT_FOUND_PAGE, UNKNOWN_TOKEN, gatewayError, jsonReply, send, sendTruncated, serverError, type Reply } from './http.js';
 import { SlidingWindowLimiter, type RateLimit } from './rate-limit.js';
 import { route, type Route } from './router.js';
-import { FakeStore, type SearchRow } from './store.js';
+import { FakeStore, type FakeRegister, type SearchRow } from './store.js';
 
 export type { Route } from './router.js';
 
@@ -66,9 +66,9 @@ export interface FakeApi {
   token: string;
   store: FakeStore;
   /**
-   * Certificates search counts in totalRecords but never puts on a page: the count and the page query
-   * disagree (as they do for non-domestic certificates without a recommendation report), so a day
-   * holding one can never be reconciled.
+   * Certificates search counts in totalRecords and pages (each holds its place in the page's LIMIT)
+   * but cuts from the answer: served rows silently dropped, so a day holding one can never be
+   * reconciled. A page left with no row is a 404, as every empty page is.
    */
   unlisted: Set<string>;
   requests: RequestRecord[];
@@ -83,11 +83,16 @@ export interface FakeApi {
   /** The bulk-file endpoints' state: publish a file, shorten the link lifetime, cut downloads. */
   bulk: BulkFiles;
   /**
-   * Builds and publishes the monthly ZIP from the store's visible rows (or `rows`): the export job's
-   * layout by default (certificates-YYYY.csv and recommendations-YYYY.csv, years in an order seeded by
-   * the fake's seed), `layout: 'legacy'` for the older one-file shape. See BulkZipOptions.
+   * Builds and publishes a register's monthly ZIP (domestic by default) from the store's visible
+   * certificates of that register (or `rows`): the export job's layout by default
+   * (certificates-YYYY.csv and recommendations-YYYY.csv, years in an order seeded by the fake's seed,
+   * the register's own columns), `layout: 'legacy'` for the older one-file domestic shape. A
+   * non-domestic file holds the certificates search never serves too (no report: no recommendations).
+   * See BulkZipOptions.
    */
-  publishBulkFile(options?: { lastUpdated?: string; extraLines?: string[]; rows?: SearchRow[]; extraColumns?: string[]; zip64?: boolean; layout?: BulkZipOptions['layout'] }): Promise<PublishedFile>;
+  publishBulkFile(options?: {
+    register?: FakeRegister; lastUpdated?: string; extraLines?: string[]; rows?: SearchRow[]; extraColumns?: string[]; zip64?: boolean; layout?: BulkZipOptions['layout'];
+  }): Promise<PublishedFile>;
   close(): Promise<void>;
 }
 
@@ -214,10 +219,12 @@ export async function startFakeApi(options: FakeApiOptions = {}): Promise<FakeAp
     addRoute: (r) => void extraRoutes.push(r),
     bulk,
     async publishBulkFile(o = {}) {
-      const rows = o.rows ?? [...store.visibleBetween('0000-00-00', '9999-99-99')];
-      const zip = await bulkZip(rows, { seed: options.seed ?? 0, extraLines: o.extraLines, extraColumns: o.extraColumns, zip64: o.zip64, layout: o.layout });
-      bulk.file = { zip, lastUpdated: o.lastUpdated ?? `${today()}T00:31:19.000+00:00` };
-      return bulk.file;
+      const register = o.register ?? 'domestic';
+      const rows = o.rows ?? [...store.visibleBetween('0000-00-00', '9999-99-99', register)];
+      const zip = await bulkZip(rows, { seed: options.seed ?? 0, extraLines: o.extraLines, extraColumns: o.extraColumns, zip64: o.zip64, layout: o.layout, register });
+      const file = { zip, lastUpdated: o.lastUpdated ?? `${today()}T00:31:19.000+00:00` };
+      bulk.files.set(register, file);
+      return file;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -21,12 +21,21 @@ export interface SearchRow {
   registrationDate: string;
   uprn: number | null;
   schemaType: string | null;
+  /**
+   * Non-domestic only (`cr.related_rrn`, last, as the gateway appends it): the recommendation
+   * report. A non-domestic certificate without one (null) is counted by search but never served.
+   */
+  relatedRrn?: string | null;
 }
+
+/** The registers the API serves; a certificate belongs to one. */
+export type FakeRegister = 'domestic' | 'non-domestic' | 'display';
 
 /** What `addCertificates` takes: a search row, optionally with the day it was loaded. */
 export type NewCertificate = SearchRow & { createdAt?: string };
 
 export interface StoredCertificate {
+  register: FakeRegister;
   row: SearchRow;
   /** The day the register loaded it; hidden from search on that day and before. */
   createdAt: string;
@@ -44,8 +53,8 @@ export interface DeltaEvent {
  * rating/floorArea/transactionType, a caller may pass createdAt): the served JSON then has the real
  * key order without any work at answer time.
  */
-export function toSearchRow(r: SearchRow): SearchRow {
-  return {
+export function toSearchRow(r: SearchRow, register: FakeRegister = 'domestic'): SearchRow {
+  const row: SearchRow = {
     certificateNumber: r.certificateNumber,
     addressLine1: r.addressLine1 ?? null,
     addressLine2: r.addressLine2 ?? null,
@@ -60,6 +69,8 @@ export function toSearchRow(r: SearchRow): SearchRow {
     uprn: r.uprn ?? null,
     schemaType: r.schemaType ?? null,
   };
+  if (register === 'non-domestic') row.relatedRrn = r.relatedRrn ?? null;
+  return row;
 }
 
 export interface FakeStoreOptions {
@@ -95,13 +106,14 @@ export class FakeStore {
    * Adds (or replaces, by certificate number) certificates. `createdAt` comes from the row, else from
    * `options`, else registration date + loadDelayDays.
    */
-  addCertificates(rows: readonly NewCertificate[], options: { createdAt?: string } = {}): void {
+  addCertificates(rows: readonly NewCertificate[], options: { createdAt?: string; register?: FakeRegister } = {}): void {
+    const register = options.register ?? 'domestic';
     for (const input of rows) {
-      const row = toSearchRow(input);
+      const row = toSearchRow(input, register);
       const previous = this.byNumber.get(row.certificateNumber);
       if (previous) this.byDay.get(previous.row.registrationDate)?.delete(row.certificateNumber);
       const createdAt = input.createdAt ?? options.createdAt ?? addDays(row.registrationDate, this.loadDelayDays);
-      this.byNumber.set(row.certificateNumber, { row, createdAt, removed: false });
+      this.byNumber.set(row.certificateNumber, { register, row, createdAt, removed: false });
       let day = this.byDay.get(row.registrationDate);
       if (!day) this.byDay.set(row.registrationDate, (day = new Set()));
       day.add(row.certificateNumber);
@@ -144,7 +156,7 @@ export class FakeStore {
   updateCertificate(certificateNumber: string, patch: Partial<Omit<SearchRow, 'certificateNumber' | 'registrationDate'>>): void {
     const c = this.byNumber.get(certificateNumber);
     if (!c) return;
-    c.row = toSearchRow({ ...c.row, ...patch, certificateNumber: c.row.certificateNumber, registrationDate: c.row.registrationDate });
+    c.row = toSearchRow({ ...c.row, ...patch, certificateNumber: c.row.certificateNumber, registrationDate: c.row.registrationDate }, c.register);
     this.knowNames(c.row);
   }
 
@@ -157,12 +169,15 @@ export class FakeStore {
     return !c.removed && c.createdAt < today;
   }
 
-  /** The rows search would return for a day right now (copies), sorted by certificate number. */
-  rowsForDay(day: string): SearchRow[] {
+  /**
+   * The certificates of a register a day holds right now (copies), sorted by certificate number:
+   * for non-domestic, those without a report too (search counts them, never serves them).
+   */
+  rowsForDay(day: string, register: FakeRegister = 'domestic'): SearchRow[] {
     const today = this.today();
     return [...(this.byDay.get(day) ?? [])]
       .map((n) => this.byNumber.get(n)!)
-      .filter((c) => this.isVisible(c, today))
+      .filter((c) => c.register === register && this.isVisible(c, today))
       .map((c) => ({ ...c.row }))
       .sort((a, b) => (a.certificateNumber < b.certificateNumber ? -1 : 1));
   }
@@ -172,18 +187,18 @@ export class FakeStore {
     return [...this.byDay.keys()].filter((d) => d >= from && d <= to).sort().reverse();
   }
 
-  /** Visible rows (live objects: do not mutate) registered on one day, in insertion order. */
-  *visibleOnDay(day: string, today = this.today()): Generator<SearchRow> {
+  /** Visible rows of a register (live objects: do not mutate) registered on one day, in insertion order. */
+  *visibleOnDay(day: string, today = this.today(), register: FakeRegister = 'domestic'): Generator<SearchRow> {
     for (const n of this.byDay.get(day) ?? []) {
       const c = this.byNumber.get(n)!;
-      if (this.isVisible(c, today)) yield c.row;
+      if (c.register === register && this.isVisible(c, today)) yield c.row;
     }
   }
 
-  /** Visible rows registered between two days inclusive, newest day first. */
-  *visibleBetween(from: string, to: string): Generator<SearchRow> {
+  /** Visible rows of a register registered between two days inclusive, newest day first. */
+  *visibleBetween(from: string, to: string, register: FakeRegister = 'domestic'): Generator<SearchRow> {
     const today = this.today();
-    for (const day of this.daysDescending(from, to)) yield* this.visibleOnDay(day, today);
+    for (const day of this.daysDescending(from, to)) yield* this.visibleOnDay(day, today, register);
   }
 
   get size(): number {

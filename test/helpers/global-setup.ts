@@ -9,6 +9,7 @@ import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { USUAL_CHROMIUM_PATHS, findChromium } from './chromium.js';
 
 export default async function setup(): Promise<() => void> {
   const root = mkdtempSync(join(tmpdir(), 'epc-sync-tests-'));
@@ -21,6 +22,20 @@ export default async function setup(): Promise<() => void> {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
   };
+  // The coverage page's browser test: a Chromium asked for (CHROMIUM_PATH, as CI sets it) must be there.
+  let chromium: string | null;
+  try {
+    chromium = findChromium();
+  } catch (error) {
+    teardown();
+    throw error;
+  }
+  if (chromium) {
+    process.env.CHROMIUM_PATH = chromium;
+    process.stdout.write(`Chromium at ${chromium}: the coverage page is tested in a real browser\n`);
+  } else {
+    process.stdout.write(`no Chromium found (${USUAL_CHROMIUM_PATHS.join(', ')}): the coverage page's browser test does not run here; install Debian's chromium or set CHROMIUM_PATH (CI does)\n`);
+  }
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
     process.stdout.write('TEST_DATABASE_URL not set: database tests run on embedded PGlite only\n');

@@ -68,7 +68,7 @@ describe('Prometheus alert rules', () => {
 
   it('use only metric names and label names that a scrape exposes', async () => {
     // Populate every family: one of each call, and a checkpoint day and a finished run in the database.
-    const metrics = new Metrics(db, 'domestic');
+    const metrics = new Metrics(db, ['domestic']);
     metrics.apiRequest({ endpoint: 'search', status: 429, durationMs: 5, outcome: 'retry', reason: 'HTTP 429', failure: 'rate_limited' });
     metrics.apiRequest({ endpoint: 'search', status: 500, durationMs: 5, outcome: 'fail', reason: 'HTTP 500', failure: 'server_error' });
     metrics.rowsUpserted(1);

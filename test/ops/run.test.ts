@@ -36,7 +36,7 @@ describe.each(TARGETS)('operations during a run on %s', (target) => {
   });
 
   it('/metrics counters move as a backfill does, and the state gauges end on what it stored', async () => {
-    const metrics = new Metrics(h.db, 'domestic', { defaultMetrics: false });
+    const metrics = new Metrics(h.db, ['domestic'], { defaultMetrics: false });
     const client = createApiClient(h.config.api, { logger: h.deps.logger, onEvent: (e) => metrics.apiRequest(e) });
     const ops = await startOpsServer({ port: 0, host: '127.0.0.1', metrics, db: h.db, isSchedulerRunning: () => true, logger: h.deps.logger });
     const scrape = async () => parseScrape(await (await fetch(`${ops.url}/metrics`)).text());

@@ -40,7 +40,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
   };
 
   it('/metrics exposes the counters, and they move when the Metrics methods are called', async () => {
-    const metrics = new Metrics(db, 'domestic');
+    const metrics = new Metrics(db, ['domestic']);
     const server = await start(metrics);
 
     const before = await scrape(server);
@@ -104,7 +104,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
   });
 
   it('the database gauges follow sync_checkpoint and sync_runs as written with SQL', async () => {
-    const metrics = new Metrics(db, 'domestic', { defaultMetrics: false });
+    const metrics = new Metrics(db, ['domestic'], { defaultMetrics: false });
     const server = await start(metrics);
 
     // Empty database: every status is 0, nothing is known about lag or runs, and the database is up.
@@ -174,7 +174,7 @@ describe.each(TARGETS)('ops server on %s', (target) => {
 
   it('/healthz: 200 while all is well, 503 naming the scheduler or the database, and /metrics says so too', async () => {
     let scheduling = true;
-    const metrics = new Metrics(db, 'domestic', { defaultMetrics: false });
+    const metrics = new Metrics(db, ['domestic'], { defaultMetrics: false });
     const server = await start(metrics, () => scheduling);
     const probe = async () => {
       const res = await fetch(`${server.url}/healthz`);
@@ -212,7 +212,7 @@ describe('ops server without a database connection that answers', () => {
   it('answers /healthz and /metrics within their timeouts, and handles other requests', async () => {
     let stateQueries = 0;
     const counting = { ...hung, query: () => (stateQueries++, new Promise<never>(() => undefined)) };
-    const metrics = new Metrics(counting, 'domestic', { stateTimeoutMs: 150, defaultMetrics: false });
+    const metrics = new Metrics(counting, ['domestic'], { stateTimeoutMs: 150, defaultMetrics: false });
     const ops = await startOpsServer({ port: 0, host: '127.0.0.1', metrics, db: hung, isSchedulerRunning: () => true, logger: memoryLogger().logger, healthTimeoutMs: 150 });
     try {
       const t0 = Date.now();
@@ -240,7 +240,7 @@ describe('ops server without a database connection that answers', () => {
   });
 
   it('says which port it took when asked for any', async () => {
-    const metrics = new Metrics(hung, 'domestic', { defaultMetrics: false });
+    const metrics = new Metrics(hung, ['domestic'], { defaultMetrics: false });
     const ops = await startOpsServer({ port: 0, host: '127.0.0.1', metrics, db: hung, isSchedulerRunning: () => true, logger: memoryLogger().logger });
     try {
       expect(ops.port).toBeGreaterThan(0);

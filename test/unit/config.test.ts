@@ -70,6 +70,38 @@ describe('configuration', () => {
     expect(() => load({ [name]: value })).toThrow(message);
   });
 
+  it('keeps the domestic register by default, as a frozen list', () => {
+    const config = load({});
+    expect(config.sync.registers).toEqual(['domestic']);
+    expect(Object.isFrozen(config.sync.registers)).toBe(true);
+  });
+
+  it('reads EPC_REGISTERS as a comma list, domestic first and the others in the order given', () => {
+    expect(load({ EPC_REGISTERS: 'non-domestic, display' }).sync.registers).toEqual(['non-domestic', 'display']);
+    expect(load({ EPC_REGISTERS: 'display,non-domestic,domestic' }).sync.registers).toEqual(['domestic', 'display', 'non-domestic']);
+    // Blank is unset, as for every setting: the default.
+    expect(load({ EPC_REGISTERS: '  ' }).sync.registers).toEqual(['domestic']);
+  });
+
+  it('keeps EPC_REGISTER working as a list of one, and accepts both when they agree', () => {
+    expect(load({ EPC_REGISTER: 'display' }).sync.registers).toEqual(['display']);
+    expect(load({ EPC_REGISTER: 'display', EPC_REGISTERS: 'display' }).sync.registers).toEqual(['display']);
+  });
+
+  const badRegisters: Array<[Record<string, string>, RegExp]> = [
+    [{ EPC_REGISTERS: 'domestic,commercial' }, /^EPC_REGISTERS must list registers from domestic, non-domestic, display; "commercial" is not one$/],
+    [{ EPC_REGISTERS: 'Domestic' }, /^EPC_REGISTERS must list registers from .*"Domestic" is not one/],
+    [{ EPC_REGISTERS: 'display,domestic,display' }, /^EPC_REGISTERS lists "display" twice/],
+    [{ EPC_REGISTERS: ',' }, /^EPC_REGISTERS lists no register/],
+    [{ EPC_REGISTERS: 'domestic,,display' }, /^EPC_REGISTERS "domestic,,display" has an empty name between commas/],
+    [{ EPC_REGISTERS: 'domestic,display', EPC_REGISTER: 'domestic' }, /^EPC_REGISTERS \(domestic,display\) and EPC_REGISTER \(domestic\) disagree: set EPC_REGISTERS only/],
+    [{ EPC_REGISTERS: 'display', EPC_REGISTER: 'non-domestic' }, /EPC_REGISTERS \(display\) and EPC_REGISTER \(non-domestic\) disagree/],
+  ];
+  it.each(badRegisters)('%o is one clear error', (env, message) => {
+    expect(() => load(env)).toThrow(ConfigError);
+    expect(() => load(env)).toThrow(message);
+  });
+
   it('walks the API from SYNC_START_DATE instead of seeding with SYNC_SEED=api', () => {
     expect(load({ SYNC_SEED: 'api' }).sync.seed).toBe('api');
     expect(load({ SYNC_SEED: ' bulk ' }).sync.seed).toBe('bulk');

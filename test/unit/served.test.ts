@@ -19,6 +19,16 @@ describe('what an exact walk proves the API serves for a day', () => {
     expect(servedNumbers({ complete: true, rows: [], rejects: [], strays: [row('0000-0000-0000-0000-0003')] })).toEqual(['0000-0000-0000-0000-0003']);
   });
 
+  it('proves nothing on a non-domestic day that counts certificates it never serves', () => {
+    const walk = { complete: true, rows: [row('0000-0000-0000-0000-0001')], rejects: [], served: 1 };
+    // A stored certificate not served may be one without a recommendation report: no proof it is gone.
+    expect(servedNumbers({ ...walk, notServed: 3 })).toBeNull();
+    // A day answered 404 says nothing of what it counts.
+    expect(servedNumbers({ complete: true, rows: [], rejects: [], served: 0, notServed: null })).toBeNull();
+    // Serving all it counts, the day proves as a domestic day does.
+    expect(servedNumbers({ ...walk, notServed: 0 })).toEqual(['0000-0000-0000-0000-0001']);
+  });
+
   it('proves nothing when the walk fell short', () => {
     expect(servedNumbers({ complete: false, rows: [row('0000-0000-0000-0000-0001')], rejects: [] })).toBeNull();
   });

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { collapseMonths, formatStatus, verdictFor, type MonthRow, type StatusReport } from '../../src/ops/status.js';
+import { combineStatuses, formatStatuses, pickRegisters } from '../../src/ops/status-registers.js';
 
 const base: Omit<StatusReport, 'verdict' | 'healthy'> = {
   register: 'domestic', yesterday: '2026-11-23', newestDoneDay: '2026-11-23', daysBehind: 0, missingDays: 0, oldestMissingDay: null,
-  certificates: 10, removedCertificates: 0, missingCertificates: 0, oldestVerification: { day: '2026-10-25', verifiedAt: '2026-11-23T02:31:00.000Z' }, documents: { with: 10, without: 0 }, deltaFrontier: '2026-11-23', rejectedRows: 0, days: { done: 30, incomplete: 0, failed: 0, pending: 0 }, doneBySource: { api: 30 }, months: [], lastRun: null,
+  certificates: 10, removedCertificates: 0, missingCertificates: 0, oldestVerification: { day: '2026-10-25', verifiedAt: '2026-11-23T02:31:00.000Z' }, documents: { with: 10, without: 0 }, deltaFrontier: '2026-11-23', notServed: 0, rejectedRows: 0, days: { done: 30, incomplete: 0, failed: 0, pending: 0 }, doneBySource: { api: 30 }, months: [], lastRun: null,
   recommendations: 0, lastBulkImport: null, documentsDue: { due: 0, overdue: 0 }, fetchDocuments: true, problemDays: [],
 };
 
@@ -75,5 +76,49 @@ describe('status verdict', () => {
     expect(lines.map((l) => l.label).slice(1)).toEqual(['2026-10', '2026-11']);
     const text = formatStatus({ ...base, ...verdictFor(base), months });
     expect(text.split('\n').length).toBeLessThan(20);
+  });
+});
+
+describe('status of several registers', () => {
+  const report = (register: string, over: Partial<Omit<StatusReport, 'verdict' | 'healthy'>> = {}): StatusReport => {
+    const r = { ...base, register, ...over };
+    return { ...r, ...verdictFor(r) };
+  };
+
+  it('keeps a one-register mirror\'s report as it was, with the register under `registers` too', () => {
+    const one = combineStatuses([report('domestic')]);
+    expect(one).toMatchObject({ register: 'domestic', healthy: true, verdict: 'up to date to 2026-11-23, 0 days missing', days: base.days });
+    expect(Object.keys(one.registers)).toEqual(['domestic']);
+    expect(formatStatuses(one)).toBe(formatStatus(report('domestic')));
+  });
+
+  it('is healthy only when every register is, and its verdict names the registers that need a look', () => {
+    const both = combineStatuses([report('domestic'), report('display', { days: { ...base.days, failed: 2 } })]);
+    expect(both.healthy).toBe(false);
+    expect(both.verdict).toMatch(/^display: 2 day\(s\) failed/);
+    expect(both.verdict).not.toMatch(/domestic/);
+    // The top level is the first register's report, as before; each register's own is under `registers`.
+    expect(both).toMatchObject({ register: 'domestic', days: { failed: 0 } });
+    expect(both.registers.display).toMatchObject({ register: 'display', healthy: false, days: { failed: 2 } });
+    const text = formatStatuses(both);
+    expect(text.split('\n')[0]).toBe('epc-sync status: domestic OK, display ATTENTION');
+    expect(text).toContain('epc-sync status (domestic)\n  OK: up to date');
+    expect(text).toContain('epc-sync status (display)\n  ATTENTION: 2 day(s) failed');
+  });
+
+  it('shows the certificates search counts but never serves, only where there are some', () => {
+    const text = formatStatus(report('non-domestic', { notServed: 37 }));
+    expect(text).toMatch(/not served by search: 37 certificate\(s\) counted by the API but never returned \(no recommendation report\); the bulk file brings them/);
+    expect(formatStatus(report('domestic'))).not.toMatch(/not served/);
+  });
+
+  it('picks the registers asked for out of a daemon\'s report, and says what it keeps when one is not there', () => {
+    const daemon = combineStatuses([report('domestic'), report('display')]);
+    expect(Object.keys(pickRegisters(daemon, ['display']).registers)).toEqual(['display']);
+    expect(pickRegisters(daemon, ['display'])).toMatchObject({ register: 'display' });
+    expect(() => pickRegisters(daemon, ['non-domestic'])).toThrow(/keeps domestic, display, not non-domestic/);
+    // An older daemon's report has no `registers`: it is its one register.
+    const { registers: _r, ...older } = combineStatuses([report('domestic')]);
+    expect(Object.keys(pickRegisters(older, null).registers)).toEqual(['domestic']);
   });
 });

@@ -26,6 +26,8 @@ import { formatRows } from './ops/table.js';
 import { chosenRegisters, importBulkFiles, importRegisters, registerOption } from './cli-registers.js';
 
 type Action = (ctx: Context, signal: AbortSignal) => Promise<number>;
+
+const METRICS_HELP = 'serve the coverage page (/), /metrics, /healthz and /status.json on METRICS_PORT while running';
 /** What to do instead when another process holds the embedded database (null: nothing, report it). */
 type InUse = (config: Config) => Promise<number | null>;
 
@@ -53,7 +55,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .command('sync')
     .description('one incremental pass over each register in turn (an empty one is seeded from its bulk file first): frontier → yesterday, a re-check of the last SYNC_LOOKBACK_DAYS done days, SYNC_REVERIFY_DAYS old days re-walked, documents due; then the deltas, once')
     .addOption(registerOption('sync'))
-    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .option('--metrics', METRICS_HELP, false)
     .action((opts: { metrics: boolean; register?: string }) =>
       run(
         true,
@@ -69,7 +71,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .requiredOption('--to <day>', 'last day, YYYY-MM-DD (yesterday at the latest)')
     .option('--force', 'walk days already done again', false)
     .addOption(registerOption('walk'))
-    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .option('--metrics', METRICS_HELP, false)
     .action((opts: { from: string; to: string; force: boolean; metrics: boolean; register?: string }) =>
       run(
         true,
@@ -98,7 +100,7 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
     .option('--file <path>', 'import this ZIP (or a CSV of certificates) instead of downloading')
     .option('--force', 'import even if this exact file was imported before', false)
     .addOption(registerOption('import the file of'))
-    .option('--metrics', 'serve /metrics and /healthz on METRICS_PORT while running', false)
+    .option('--metrics', METRICS_HELP, false)
     .action((opts: { file?: string; force: boolean; metrics: boolean; register?: string }) =>
       run(
         !opts.file,
@@ -217,7 +219,7 @@ function deps(ctx: Context) {
   return { db: ctx.db, api: ctx.api, config: ctx.config, logger: ctx.logger, metrics: ctx.metrics, notifier: ctx.notifier };
 }
 
-/** `--metrics` on a one-shot command: serve /metrics and /healthz on METRICS_PORT while it runs. */
+/** `--metrics` on a one-shot command: serve the ops endpoints on METRICS_PORT while it runs. */
 async function withOps<T>(ctx: Context, enabled: boolean, work: () => Promise<T>): Promise<T> {
   const ops = enabled ? await serveOps(ctx, () => true) : null;
   try {

@@ -1,7 +1,7 @@
 /**
- * The operations endpoint: `/metrics` (Prometheus text format), `/healthz` (200 while the
- * scheduler runs and the database answers `SELECT 1` in time; 503 naming what is wrong otherwise)
- * and `/status.json` (what `status --json` prints). It reads state only, with fixed queries, and
+ * The operations endpoint: `/` (the coverage page, `ops/page/`), `/metrics` (Prometheus text
+ * format), `/healthz` (200 while the scheduler runs and the database answers `SELECT 1` in time; 503
+ * naming what is wrong otherwise) and `/status.json` (what `status --json` prints). It reads state only, with fixed queries, and
  * never drives a sync. The port is the caller's business (METRICS_PORT).
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -144,7 +144,7 @@ export async function startOpsServer(o: OpsServerOptions): Promise<OpsServer> {
 
   const address = server.address() as AddressInfo;
   const url = `http://${urlHost(address)}:${address.port}`;
-  log.info({ port: address.port, host: address.address }, '/metrics and /healthz listening');
+  log.info({ port: address.port, host: address.address }, 'the ops endpoints (/, /metrics, /healthz, /status.json) are listening');
 
   let closing: Promise<void> | null = null;
   return {

@@ -10,9 +10,10 @@ import { importBulkFile, type ImportReport } from './bulk/import.js';
 import { parseRegister } from './config/registers.js';
 import { REGISTERS, type Config, type Register } from './config/types.js';
 import type { Context } from './context.js';
-import { ConfigError, stopsRun } from './errors.js';
+import { ConfigError } from './errors.js';
 import { EXIT_OK } from './exit-codes.js';
 import { tellOperator } from './operator.js';
+import { inTurn } from './sync/registers.js';
 
 export const registerOption = (what: string) =>
   new Option('--register <register>', `${what} this register only (${REGISTERS.join(', ')}); default every register in EPC_REGISTERS`);
@@ -42,24 +43,13 @@ export interface ImportBulkOptions {
  * the first error thrown is thrown again at the end, as with one register.
  */
 export async function importBulkFiles(ctx: Context, registers: readonly Register[], opts: ImportBulkOptions, signal: AbortSignal): Promise<number> {
-  let code = EXIT_OK;
-  let thrown: { error: unknown } | null = null;
-  for (const register of registers) {
-    if (signal.aborted) break;
-    const logger = ctx.logger.child({ register });
-    try {
-      const report = await importOne(ctx, register, logger, opts, signal);
-      process.stdout.write(`${JSON.stringify({ register, ...report })}\n`);
-      if (report.outcome === 'failed') tellOperator(`bulk import of the ${register} file failed: ${report.error ?? 'see the log'}`);
-      if (report.outcome !== 'succeeded' && report.outcome !== 'skipped') code = 1;
-    } catch (error) {
-      thrown ??= { error };
-      if (stopsRun(error)) break;
-      if (register !== registers.at(-1)) logger.error({ err: { message: (error as Error).message } }, `the ${register} bulk import failed; going on with the next register`);
-    }
-  }
-  if (thrown) throw thrown.error;
-  return code;
+  const turns = await inTurn(registers, ctx.logger, signal, 'bulk import', async (register) => {
+    const report = await importOne(ctx, register, ctx.logger.child({ register }), opts, signal);
+    process.stdout.write(`${JSON.stringify({ register, ...report })}\n`);
+    if (report.outcome === 'failed') tellOperator(`bulk import of the ${register} file failed: ${report.error ?? 'see the log'}`);
+    return report;
+  });
+  return turns.every(({ result }) => result.outcome === 'succeeded' || result.outcome === 'skipped') ? EXIT_OK : 1;
 }
 
 async function importOne(ctx: Context, register: Register, logger: Context['logger'], opts: ImportBulkOptions, signal: AbortSignal): Promise<ImportReport> {

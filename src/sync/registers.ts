@@ -25,35 +25,56 @@ export interface RegistersReport extends RunReport {
 /** Worse first: the combined outcome is the first of these any register had. */
 const SEVERITY: readonly RunReport['outcome'][] = ['failed', 'interrupted', 'incomplete', 'succeeded'];
 
+/** What one register's turn gave. */
+export interface Turn<T> {
+  register: Register;
+  result: T;
+}
+
 /**
- * Runs `runOne` for each register in order. A run that throws is logged and the next register runs;
- * once all have run, the first error is thrown again (the command ends on it, as with one register).
+ * Runs `runOne` for each register in order (`what` names it in the log: "register's run", "bulk
+ * import"). One that throws is logged and the next register runs, unless the error stops every run
+ * or a shutdown came; so does a result `stops` says no register can get past. Once all have run,
+ * the first error is thrown again (the command ends on it, as with one register).
  */
+export async function inTurn<T>(
+  registers: readonly Register[],
+  logger: Logger,
+  signal: AbortSignal | undefined,
+  what: string,
+  runOne: (register: Register, index: number) => Promise<T>,
+  stops: (result: T) => boolean = () => false,
+): Promise<Array<Turn<T>>> {
+  const turns: Array<Turn<T>> = [];
+  let thrown: { error: unknown } | null = null;
+  for (const [index, register] of registers.entries()) {
+    if (index > 0 && signal?.aborted) break;
+    try {
+      const result = await runOne(register, index);
+      turns.push({ register, result });
+      if (stops(result)) break;
+    } catch (error) {
+      thrown ??= { error };
+      const err = error as EpcSyncError;
+      if (stopsRun(error) || signal?.aborted) break;
+      if (index < registers.length - 1) {
+        logger.error({ register, err: { name: err.name, code: err.code, message: err.message } }, `the ${register} ${what} failed; going on with the next register`);
+      }
+    }
+  }
+  if (thrown) throw thrown.error;
+  return turns;
+}
+
+/** Each register's run in turn (`inTurn`), combined into one report. */
 export async function eachRegister(
   registers: readonly Register[],
   logger: Logger,
   signal: AbortSignal | undefined,
   runOne: (register: Register, index: number) => Promise<RunReport>,
 ): Promise<RegistersReport> {
-  const reports: RegisterReport[] = [];
-  let thrown: { error: unknown } | null = null;
-  for (const [index, register] of registers.entries()) {
-    if (index > 0 && signal?.aborted) break;
-    try {
-      const report = await runOne(register, index);
-      reports.push({ ...report, register });
-      if (report.fatal && stopsRun(report.fatal)) break;
-    } catch (error) {
-      thrown ??= { error };
-      const err = error as EpcSyncError;
-      if (stopsRun(error) || signal?.aborted) break;
-      if (index < registers.length - 1) {
-        logger.error({ register, err: { name: err.name, code: err.code, message: err.message } }, `the ${register} register's run failed; going on with the next register`);
-      }
-    }
-  }
-  if (thrown) throw thrown.error;
-  return combineReports(reports);
+  const turns = await inTurn(registers, logger, signal, "register's run", runOne, (report) => Boolean(report.fatal && stopsRun(report.fatal)));
+  return combineReports(turns.map(({ register, result }) => ({ ...result, register })));
 }
 
 /** A register's runs log with its name on every line. */

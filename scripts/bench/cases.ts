@@ -13,7 +13,8 @@
  *                of as many text columns (93) with the primary key on certificate_number
  *   sync         the real backfill (walker, queue, reconciliation, writer) against the fake API
  *   bulk         the real bulk import of a ZIP in the real export layout (certificates and
- *                recommendations), timed whole; then the disk the two tables take
+ *                recommendations), timed whole; then the disk the certificates, the recommendation
+ *                sets and the term dictionary take
  *   parse        the bulk import's parsing stage alone, no database: what its worker thread does
  *                (ZIP → CSV → typed COPY batches), on this thread
  *   idle         opens the database and does nothing: the footprint of the process and, with PGlite,
@@ -68,8 +69,10 @@ export interface Disk {
   table: number;
   toast: number;
   indexes: Record<string, number>;
-  /** bulk: the recommendations table, all included. */
+  /** bulk: the recommendation sets (`recommendation_sets`; `recommendations` is a view of it), all included. */
   recommendations?: number;
+  /** bulk: the term dictionary (`epc_terms`) the certificates' and the sets' term columns refer to, all included. */
+  terms?: number;
 }
 
 const SEARCH_COLUMNS = CERTIFICATE_COLUMNS.map(([column]) => column);
@@ -95,7 +98,7 @@ async function copyCeiling(db: Db, columns: readonly string[], batches: Readonly
 }
 
 /** Bytes on disk of `table`: all of it, its own pages (TOAST included) and each index. */
-async function diskOf(db: Db, table: string): Promise<Omit<Disk, 'recommendations'>> {
+async function diskOf(db: Db, table: string): Promise<Omit<Disk, 'recommendations' | 'terms'>> {
   const [sizes] = await db.query<{ total: number; table: number; toast: number }>(
     `SELECT pg_total_relation_size(c.oid)::float8 AS total, pg_table_size(c.oid)::float8 AS table,
        coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0)::float8 AS toast
@@ -141,7 +144,7 @@ async function copyBulkCeiling(env: Record<string, string>, zip: string): Promis
   const copy = `COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)`;
   let seconds: number;
   let rows: number;
-  let disk: Omit<Disk, 'recommendations'>;
+  let disk: Omit<Disk, 'recommendations' | 'terms'>;
   if (env.DATABASE_URL) {
     const client = new pg.Client({ connectionString: env.DATABASE_URL });
     await client.connect();
@@ -180,7 +183,8 @@ async function parseOnly(zip: string): Promise<Sample> {
   let rows = 0;
   let recommendations = 0;
   const started = performance.now();
-  for await (const batch of parseBulkFile(zip, { register: 'domestic', batchSize: BULK_BATCH, latestDay: '2099-12-31', importId: 1 })) {
+  const terms = { known: [], first: 1, size: 1 << 24 };
+  for await (const batch of parseBulkFile(zip, { register: 'domestic', batchSize: BULK_BATCH, latestDay: '2099-12-31', importId: 1, terms })) {
     if (batch.kind === 'certificates') rows += batch.rows;
     else recommendations += batch.rows;
   }
@@ -230,8 +234,10 @@ export async function runCase(spec: CaseSpec): Promise<Sample> {
         if (report.rowsRejected > 0 || report.recommendationsRejected > 0) {
           throw new Error(`the bulk case rejected ${report.rowsRejected} certificates and ${report.recommendationsRejected} recommendations`);
         }
-        const [recommendations] = await db.query<{ bytes: number }>(`SELECT pg_total_relation_size('recommendations')::float8 AS bytes`);
-        const disk = { ...(await diskOf(db, 'certificates')), recommendations: recommendations!.bytes };
+        const [other] = await db.query<{ recommendations: number; terms: number }>(
+          `SELECT pg_total_relation_size('recommendation_sets')::float8 AS recommendations, pg_total_relation_size('epc_terms')::float8 AS terms`,
+        );
+        const disk = { ...(await diskOf(db, 'certificates')), recommendations: other!.recommendations, terms: other!.terms };
         return { rows: report.rowsImported, seconds, maxRssMb: maxRssMb(), recommendations: report.recommendationsImported, disk };
       }
     }

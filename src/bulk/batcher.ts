@@ -5,9 +5,11 @@
  */
 import Papa from 'papaparse';
 import type { RejectedRow } from '../db/rejects.js';
-import type { RegisterFile } from '../registers/index.js';
+import { setFields, type RegisterFile } from '../registers/index.js';
 import type { ParsedBatch } from './batches.js';
+import { RecommendationSets } from './recommendation-sets.js';
 import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind } from './row.js';
+import type { TermWriter } from './terms.js';
 
 const encoder = new TextEncoder();
 
@@ -22,6 +24,10 @@ export class EntryBatcher {
   private keys = new Map<string, number>();
   private perDay = new Map<string, [number, number]>();
   private batch = EntryBatcher.empty();
+  private readonly sets: RecommendationSets;
+  private lastCertificate: string | null = null;
+  /** The first item of the next batch's first certificate, read when this batch was full. */
+  private carried: { certificate: string; item: string; values: Array<string | null> } | null = null;
 
   constructor(
     private readonly entry: EntryInfo,
@@ -29,7 +35,10 @@ export class EntryBatcher {
     private readonly prefix: string,
     private readonly latestDay: string,
     private readonly batchSize: number,
-  ) {}
+    private readonly terms: TermWriter,
+  ) {
+    this.sets = new RecommendationSets(setFields(file));
+  }
 
   private static empty() {
     return { rows: 0, read: 0, withExtra: 0, rejects: [] as RejectedRow[], newColumns: [] as string[] };
@@ -46,9 +55,8 @@ export class EntryBatcher {
       this.batch.newColumns = this.header.unknown.map(([, name]) => name);
       return false;
     }
-    const parsed = this.entry.kind === 'certificates'
-      ? parseCertificateRecord(record, this.header, this.file.fields, this.prefix, this.latestDay)
-      : parseRecommendationRecord(record, this.header, this.file.recommendations, this.prefix);
+    if (this.entry.kind === 'recommendations') return this.addRecommendation(record, this.header);
+    const parsed = parseCertificateRecord(record, this.header, this.file.fields, this.prefix, this.latestDay, this.terms);
     if (!parsed.ok) {
       // The parser hands over fields, not lines: the raw text kept is the record written back as CSV.
       this.reject(parsed.day, parsed.reason, Papa.unparse([record], { newline: '\n' }));
@@ -67,6 +75,32 @@ export class EntryBatcher {
     return this.batch.read >= this.batchSize;
   }
 
+  /**
+   * Recommendations gather into a set per certificate (`recommendation-sets.ts`). A full batch ends
+   * where the next certificate begins, not inside a certificate's items: a set split between two
+   * batches would make the second batch's straight COPY fail on its key, and the whole batch take the
+   * slower staged merge.
+   */
+  private addRecommendation(record: string[], header: BulkHeader): boolean {
+    const parsed = parseRecommendationRecord(record, header, this.file.recommendations, this.terms);
+    if (!parsed.ok) {
+      this.reject(null, parsed.reason, Papa.unparse([record], { newline: '\n' }));
+      return this.batch.read >= 2 * this.batchSize;
+    }
+    if (this.batch.read >= this.batchSize && parsed.certificate !== this.lastCertificate) {
+      this.carried = parsed;
+      return true;
+    }
+    this.addItem(parsed);
+    return false;
+  }
+
+  private addItem(item: { certificate: string; item: string; values: Array<string | null> }): void {
+    this.batch.read += 1;
+    this.lastCertificate = item.certificate;
+    if (this.sets.add(item.certificate, item.item, item.values)) this.batch.rows += 1;
+  }
+
   /** A record the CSV parser could not read (broken quoting and the like). */
   reject(day: string | null, reason: string, raw: string): void {
     this.batch.rejects.push({ source: 'bulk', day, reason: `${this.entry.name}: ${reason}`, raw });
@@ -83,7 +117,9 @@ export class EntryBatcher {
     const done: ParsedBatch = {
       kind: this.entry.kind, entry: this.entry.name, ...this.batch,
       // Joined once per batch: appending to one growing string costs a flattening per row.
-      copy: encoder.encode(this.records.join('')),
+      copy: encoder.encode(this.entry.kind === 'certificates' ? this.records.join('') : this.sets.take(this.prefix)),
+      // After the records: the terms they brought, stored before them in the same transaction.
+      terms: encoder.encode(this.terms.takeNew()),
       days: [...this.perDay].map(([day, [stored, rejected]]): [string, number, number] => [day, stored, rejected]),
       bytesRead, bytesTotal,
     };
@@ -91,6 +127,10 @@ export class EntryBatcher {
     this.records = [];
     this.keys = new Map();
     this.perDay.clear();
+    if (this.carried) {
+      this.addItem(this.carried);
+      this.carried = null;
+    }
     return done;
   }
 

@@ -12,7 +12,8 @@ import { BulkFileError } from '../errors.js';
 import { copyPrefixes, registerFile } from '../registers/index.js';
 import { EntryBatcher } from './batcher.js';
 import type { EntryKind } from './row.js';
-import { openBulkFile, type CsvEntry } from './source.js';
+import { TermWriter, type TermSeed } from './terms.js';
+import { openBulkFile, shareOf, type CsvEntry } from './source.js';
 
 export interface ParsedBatch {
   kind: EntryKind;
@@ -23,6 +24,9 @@ export interface ParsedBatch {
    * here so it crosses to the importing thread without a copy and never exists there as a string.
    */
   copy: Uint8Array;
+  /** COPY text (`id`, `value`) of the terms this batch's records use that no earlier batch brought. */
+  terms: Uint8Array;
+  /** Records stored: certificates, or recommendations (gathered into a row per certificate). */
   rows: number;
   rejects: RejectedRow[];
   /** Records read in this batch: rows, repeats and rejects. */
@@ -45,7 +49,9 @@ export interface ParseOptions {
   latestDay: string;
   /** The import writing the batches (recommendation rows carry it). */
   importId: number;
-  /** Parse only entries i with i mod shards = shard (several workers share a file). */
+  /** The terms the database holds, and the ids reserved for new ones: `size` ids per worker from `first`. */
+  terms: TermSeed;
+  /** Parse only worker `shard`'s share of the entries (`shareOf`: about equal work each; several workers share a file). */
   shard?: number;
   shards?: number;
 }
@@ -56,9 +62,10 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
   const source = await openBulkFile(path);
   const progress = { bytesRead: 0, bytesTotal: source.bytesTotal };
   try {
-    for (const [i, entry] of source.entries.entries()) {
-      if (i % (options.shards ?? 1) !== (options.shard ?? 0)) continue;
-      const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize);
+    // Each worker gives new terms ids from its own part of the import's reserved range.
+    const terms = new TermWriter({ ...options.terms, first: options.terms.first + (options.shard ?? 0) * options.terms.size });
+    for (const entry of shareOf(source.entries, options.shard ?? 0, options.shards ?? 1)) {
+      const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize, terms);
       yield* parseEntry(entry, batcher, progress);
       if (!batcher.hasHeader) throw new BulkFileError(`${entry.name} is empty: no header line`);
     }

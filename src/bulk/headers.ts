@@ -1,8 +1,8 @@
 /**
  * Every entry's header, checked before a row is written: a file of another register, or no bulk file
- * at all, fails the import whole before either parse worker has stored any of it (the workers take
- * alternate entries, and the non-domestic and display recommendations entries look alike: only a
- * certificates entry tells those two apart).
+ * at all, fails the import whole before either parse worker has stored any of it (the workers share
+ * the entries out between them, and the non-domestic and display recommendations entries look alike:
+ * only a certificates entry tells those two apart).
  */
 import { StringDecoder } from 'node:string_decoder';
 import Papa from 'papaparse';

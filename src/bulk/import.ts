@@ -18,6 +18,7 @@ import { registerFile } from '../registers/index.js';
 import type { Db } from '../db/client.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
+import { readTerms, releaseTermIds, reserveTermIds, storeTerms } from '../db/terms.js';
 import { AbortedError } from '../errors.js';
 import { Run } from '../runs/run.js';
 import { checkHeaders } from './headers.js';
@@ -31,6 +32,14 @@ import { sha256File } from './source.js';
  * against a server whatever the file size (BENCHMARKS.md).
  */
 export const BULK_BATCH = 2500;
+
+/** Parse workers (`parse-thread.ts`): two keep the database busy on two cores. */
+const PARSE_WORKERS = 2;
+/**
+ * Ids each parse worker may give new terms in one import: far more than a whole register's distinct
+ * texts (tens of thousands). What an import does not use is given back at its end.
+ */
+const TERM_IDS_PER_WORKER = 1 << 24;
 
 export interface ImportDeps {
   db: Db;
@@ -108,10 +117,15 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let error: Error | null = null;
   let cutoffDay: string | null = null;
   let daysHandedOver = 0;
+  let reserved: { first: number; last: number } | null = null;
   try {
     await checkHeaders(path, file);
+    const known = await run.db('reading the term dictionary', () => readTerms(db));
+    const firstId = await run.db('reserving term ids', () => reserveTermIds(db, PARSE_WORKERS * TERM_IDS_PER_WORKER));
+    reserved = { first: firstId, last: firstId + PARSE_WORKERS * TERM_IDS_PER_WORKER - 1 };
+    const terms = { known, first: firstId, size: TERM_IDS_PER_WORKER };
     // The workers parse the next batches while this thread has the database write this one.
-    for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId })) {
+    for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId, terms }, PARSE_WORKERS)) {
       if (run.signal.aborted) throw new AbortedError();
       if (batch.newColumns.length > 0) {
         for (const name of batch.newColumns) newColumns.add(name);
@@ -124,6 +138,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
         // ahead of the rows.
         await tx.query(`SET LOCAL synchronous_commit = off`);
         await insertRejects(tx, register, runId, batch.rejects);
+        await storeTerms(tx, batch.terms);
         if (batch.rows === 0) return { inserted: 0, updated: 0, path: 'copy' as const };
         return batch.kind === 'certificates'
           ? storeCertificateBatch(tx, file, importId, batch.copy, batch.rows)
@@ -163,6 +178,10 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     if (!run.signal.aborted) run.fail(error);
   } finally {
     progress.stop();
+    if (reserved) {
+      const { last } = reserved;
+      await releaseTermIds(db, last).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not give back the unused term ids; nothing is wrong, ids are only skipped'));
+    }
   }
   run.counts.daysDone = daysHandedOver;
   const outcome = error ? (run.signal.aborted ? 'interrupted' : 'failed') : 'succeeded';

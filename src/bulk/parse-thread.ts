@@ -31,7 +31,7 @@ function startWorker(data: WorkerData): Worker {
 }
 
 /**
- * `workers` parse the file's entries between them (entry i goes to worker i mod n), each at most
+ * `workers` parse the file's entries between them (shares of about equal work: `shareOf`), each at most
  * `window` batches ahead of what this thread has taken from it: parsing the file's wide rows costs
  * more than the database's COPY, so two workers keep it busy (BENCHMARKS.md). Batches arrive in
  * whatever order the workers finish them; each names its entry and kind, and none depends on

@@ -13,6 +13,7 @@ import type { Field, RecommendationField } from '../registers/field.js';
 import { otherRegisterOf } from '../registers/header.js';
 import type { RegisterFile } from '../registers/index.js';
 import { parseDay, parseFieldValue, parseValue, UNREADABLE } from '../registers/values.js';
+import type { TermWriter } from './terms.js';
 
 export type EntryKind = 'certificates' | 'recommendations';
 
@@ -73,6 +74,14 @@ export type ParsedRecord =
   | { ok: true; key: string; day: string | null; copy: string; extra: boolean }
   | { ok: false; reason: string; day: string | null };
 
+/**
+ * One recommendation: its certificate, its item, and its other declared values in order, each an
+ * element of its certificate's set (`recommendation-sets.ts`; one row of `recommendation_sets`).
+ */
+export type ParsedRecommendation =
+  | { ok: true; certificate: string; item: string; values: Array<string | null> }
+  | { ok: false; reason: string; day: null };
+
 /** The JSON object of values kept in `bulk_extra`, or null when there are none. */
 function extraJson(entries: Array<[string, string]>): string | null {
   if (entries.length === 0) return null;
@@ -100,6 +109,7 @@ export function parseCertificateRecord(
   declared: readonly Field[],
   prefix: string,
   latestDay: string,
+  terms: TermWriter,
 ): ParsedRecord {
   const rawDay = fields[header.dayAt] ?? '';
   const day = parseDay(rawDay);
@@ -118,6 +128,12 @@ export function parseCertificateRecord(
     }
     const raw = fields[at]!;
     const field = declared[i]!;
+    if (field.type === 'term') {
+      const id = raw === '' ? '\\N' : terms.id(raw);
+      if (id === null) return { ...NUL_REJECT, day };
+      out[i] = id;
+      continue;
+    }
     if (field.type === 'text') {
       out[i] = raw === '' ? '\\N' : copyField(raw);
       continue;
@@ -138,25 +154,35 @@ export function parseCertificateRecord(
   return { ok: true, key: checked.number, day, copy, extra: extra.length > 0 };
 }
 
-/** A recommendations record → `prefix` + the declared columns, as one COPY text record. */
-export function parseRecommendationRecord(fields: readonly string[], header: BulkHeader, declared: readonly RecommendationField[], prefix: string): ParsedRecord {
+/**
+ * A recommendations record → its certificate, item and values (term ids, or text). The certificate's
+ * own number repeated in a "report" column is no report's number: NULL.
+ */
+export function parseRecommendationRecord(fields: readonly string[], header: BulkHeader, declared: readonly RecommendationField[], terms: TermWriter): ParsedRecommendation {
   const checked = common(fields, header, header.at[0]!);
   if ('reason' in checked) return { ok: false, reason: checked.reason, day: null };
-  const out = new Array<string>(declared.length);
+  const values: Array<string | null> = [];
   let item: string | null = null;
   for (let i = 0; i < declared.length; i += 1) {
     const at = header.at[i]!;
     const field = declared[i]!;
+    if (field.column === 'certificate_number') continue;
     let value = at < 0 ? null : parseValue(field.type, fields[at]!);
     // The item orders a certificate's recommendations and keys the row: without it there is no row.
     if (value === UNREADABLE || (field.column === 'item' && value === null)) {
       return { ok: false, reason: `${field.file} is not a ${field.type === 'integer' ? 'whole number' : 'value'}: ${JSON.stringify(at < 0 ? '' : fields[at])}`, day: null };
     }
-    if (field.column === 'item') item = value;
+    if (field.column === 'item') {
+      if (Number(value) > 32767 || Number(value) < -32768) return { ok: false, reason: `${field.file} is out of range: ${JSON.stringify(fields[at])}`, day: null };
+      item = value;
+      continue;
+    }
     if (field.repeatsCertificate && value !== null && value.trim() === checked.number) value = null;
-    out[i] = copyField(value);
+    if (value !== null && field.type === 'term') {
+      value = terms.id(value);
+      if (value === null) return NUL_REJECT;
+    } else if (value !== null && value.includes('\u0000')) return NUL_REJECT;
+    values.push(value);
   }
-  const copy = `${prefix}${out.join('\t')}\n`;
-  if (copy.includes('\u0000')) return NUL_REJECT;
-  return { ok: true, key: `${checked.number}#${item}`, day: null, copy, extra: false };
+  return { ok: true, certificate: checked.number, item: item!, values };
 }

@@ -10,16 +10,16 @@ import type { SeedMode } from '../config/types.js';
 export const CERTIFICATES_PER_ZIP_BYTE = 28_000_000 / 2_923_946_932;
 /**
  * Disk per certificate once imported (BENCHMARKS.md, `pg_total_relation_size` after the import):
- * 1,124 bytes for the certificate (table, TOAST, indexes) and ~3.9 recommendations of ~310 bytes.
+ * 671 bytes for the certificate (table, TOAST, indexes) and ~3.9 recommendations of ~81 bytes.
  */
-export const BYTES_PER_CERTIFICATE = 1_124 + 3.9 * 310;
+export const BYTES_PER_CERTIFICATE = 671 + 3.9 * 81;
 /** The measurement is of a sample; WAL and half-filled pages need room besides. */
 export const DATABASE_HEADROOM = 1.1;
 /**
- * Import rates measured (certificates/s; BENCHMARKS.md's medians, ~15–20k on a server, ~12k on
+ * Import rates measured (certificates/s; BENCHMARKS.md's medians, ~22k on a server, ~18k on
  * PGlite). A floor on the time: the full register's indexes outgrow memory and slow the inserts.
  */
-export const IMPORT_RATE = { postgres: 15_000, pglite: 12_000 } as const;
+export const IMPORT_RATE = { postgres: 22_000, pglite: 18_000 } as const;
 
 export interface MirrorState {
   /** A day the API walk stored rows for (done or incomplete), or the bulk file handed over. */

@@ -1,5 +1,5 @@
 /**
- * Bulk-file rows into `certificates` and `recommendations`. A batch of certificates none of which the
+ * Bulk-file rows into `certificates` and `recommendation_sets`. A batch of certificates none of which the
  * mirror holds (every batch of a first load) is COPied straight into the table; otherwise that COPY
  * rolls back to a savepoint and the batch is staged and merged. The merge never downgrades: a
  * certificate the API wrote keeps its search-row columns, and a value a fetched document filled is
@@ -7,7 +7,7 @@
  * (source 'bulk').
  */
 import { sqlType } from '../registers/sql.js';
-import { certificateCopyColumns, recommendationCopyColumns, type RegisterFile } from '../registers/index.js';
+import { certificateCopyColumns, recommendationCopyColumns, setFields, type RegisterFile } from '../registers/index.js';
 import type { Queryable } from './client.js';
 
 const UNIQUE_VIOLATION = '23505';
@@ -68,24 +68,23 @@ function stageSql(file: RegisterFile) {
 )
 SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE NOT inserted)::int AS updated FROM merged`;
   const recColumns = recommendationCopyColumns(file);
-  const recType = new Map(file.recommendations.map((f) => [f.column, sqlType(f.type)]));
-  const recData = file.recommendations.map((f) => f.column).filter((c) => c !== 'certificate_number' && c !== 'item');
+  const arrayType = new Map(setFields(file).map((f) => [f.column, `${sqlType(f.type)}[]`]));
+  const recStageType = (c: string) => (c === 'import_id' ? 'integer' : c === 'items' ? 'smallint[]' : arrayType.get(c) ?? 'text');
+  const arrays = ['items', ...setFields(file).map((f) => f.column)];
   const recommendations = {
     columns: recColumns,
-    create: `CREATE TEMP TABLE IF NOT EXISTS ${recommendationStage} (${recColumns
-      .map((c) => `${c} ${c === 'import_id' ? 'integer' : recType.get(c) ?? 'text'}`)
-      .join(', ')}) ON COMMIT DELETE ROWS`,
+    create: `CREATE TEMP TABLE IF NOT EXISTS ${recommendationStage} (${recColumns.map((c) => `${c} ${recStageType(c)}`).join(', ')}) ON COMMIT DELETE ROWS`,
     table: recommendationStage,
-    // Also here, not only where the certificate is merged: a certificate new to the table may hold
-    // recommendations a killed earlier import wrote before it reached the certificate itself.
-    stale: `DELETE FROM recommendations r USING (SELECT DISTINCT certificate_number FROM ${recommendationStage}) s
-  WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
+    // Sets are replaced whole (below), so nothing of an earlier import can be left beside them.
+    stale: null,
+    // A set this import began in an earlier batch (its items were split between batches) is continued;
+    // one an earlier import wrote is replaced; one a fetched document wrote (source 'api') is kept.
     merge: `WITH merged AS (
-  INSERT INTO recommendations AS r (${recColumns.join(', ')})
-  SELECT ${recColumns.join(', ')} FROM ${recommendationStage} s
-  WHERE NOT EXISTS (SELECT 1 FROM recommendations a WHERE a.certificate_number = s.certificate_number AND a.source = 'api')
-  ON CONFLICT (certificate_number, item) DO UPDATE SET
-    ${recData.map((c) => `${c} = excluded.${c}`).join(', ')}, import_id = excluded.import_id
+  INSERT INTO recommendation_sets AS r (${recColumns.join(', ')})
+  SELECT ${recColumns.join(', ')} FROM ${recommendationStage}
+  ON CONFLICT (certificate_number) DO UPDATE SET
+    ${arrays.map((c) => `${c} = CASE WHEN r.import_id = excluded.import_id THEN r.${c} || excluded.${c} ELSE excluded.${c} END`).join(',\n    ')},
+    register = excluded.register, import_id = excluded.import_id
   WHERE r.source = 'bulk'
   RETURNING (xmax = 0) AS inserted
 )
@@ -95,13 +94,13 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
     columns, create, merge, table: certificateStage,
     // A certificate the file brings again replaces its recommendations whole, even when the file now
     // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
-    stale: `DELETE FROM recommendations r USING ${certificateStage} s
-  WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1`,
+    stale: `DELETE FROM recommendation_sets r USING ${certificateStage} s
+  WHERE r.certificate_number = s.certificate_number AND r.source = 'bulk' AND r.import_id IS DISTINCT FROM $1` as string | null,
   };
   return { certificates, recommendations };
 }
 
-type Stage = ReturnType<typeof stageSql>['certificates'];
+type Stage = ReturnType<typeof stageSql>['certificates'] | ReturnType<typeof stageSql>['recommendations'];
 const stages = new Map<string, ReturnType<typeof stageSql>>();
 function stagesFor(file: RegisterFile): ReturnType<typeof stageSql> {
   let stage = stages.get(file.register);
@@ -119,7 +118,7 @@ async function storeBatch(tx: Queryable, target: string, stage: Stage, importId:
   await tx.query(stage.create);
   await tx.copyText(stage.table, stage.columns, copy);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
-  await tx.query(stage.stale, [importId]);
+  if (stage.stale) await tx.query(stage.stale, [importId]);
   await tx.query(`TRUNCATE ${stage.table}`);
   return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }
@@ -130,12 +129,12 @@ export function storeCertificateBatch(tx: Queryable, file: RegisterFile, importI
 }
 
 /**
- * One batch of recommendation records. A certificate's set is replaced once per import: rows of this
- * import are upserted, then the certificate's rows from an earlier import that this one did not send
- * again are deleted. A certificate whose set came from its document (source 'api') keeps it.
+ * One batch of recommendation sets (a row per certificate). A certificate's set is replaced once per
+ * import, and continued when this import's items for it were split between batches. A certificate
+ * whose set came from its document (source 'api') keeps it.
  */
 export function storeRecommendationBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  return storeBatch(tx, 'recommendations', stagesFor(file).recommendations, importId, copy, rows);
+  return storeBatch(tx, 'recommendation_sets', stagesFor(file).recommendations, importId, copy, rows);
 }
 
 /**

@@ -208,7 +208,10 @@ export async function flagMissing(tx: Queryable, register: string, day: string, 
     `WITH absent AS (
        SELECT c.register, c.certificate_number, c.missing_since FROM certificates c
        WHERE c.register = $1 AND c.registration_date = $2 AND c.removed_at IS NULL
-         AND NOT EXISTS (SELECT 1 FROM unnest($3::text[]) AS s(n) WHERE s.n = c.certificate_number)
+         -- NOT IN over the list is a hashed lookup whatever the table's statistics; NOT EXISTS was
+         -- planned as a nested loop on a table not yet analysed (a fresh backfill): 0.9 s for one
+         -- 4,700-row day instead of 2 ms. The served numbers are never NULL.
+         AND c.certificate_number NOT IN (SELECT unnest($3::text[]))
      ), flagged AS (
        UPDATE certificates c SET missing_since = now()
        FROM absent a WHERE c.certificate_number = a.certificate_number AND a.missing_since IS NULL

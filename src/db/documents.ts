@@ -127,28 +127,40 @@ export async function storeDocuments(q: Queryable, results: readonly DocumentRes
      ),
      items AS (${DOCUMENT_ITEMS}
      ),
+     -- A certificate's items as one set (its arrays item by item), the texts as terms.
+     sets AS (
+       SELECT i.certificate_number, array_agg(i.item::smallint ORDER BY i.item) AS items,
+              array_agg(epc_term_id(i.improvement_id) ORDER BY i.item) AS improvement_id,
+              array_agg(epc_term_id(i.summary) ORDER BY i.item) AS summary,
+              array_agg(epc_term_id(i.description) ORDER BY i.item) AS description,
+              array_agg(epc_term_id(i.indicative_cost) ORDER BY i.item) AS indicative_cost,
+              array_agg(epc_term_id(i.payback_type) ORDER BY i.item) AS payback_type,
+              array_agg(epc_term_id(i.recommendation_code) ORDER BY i.item) AS recommendation_code,
+              array_agg(i.related_certificate_number ORDER BY i.item) AS related_certificate_number
+       FROM items AS i GROUP BY i.certificate_number
+     ),
+     -- A document without items removes a set an earlier document sent, and leaves the file's.
      stale AS (
-       DELETE FROM recommendations AS rec USING input AS d
-       WHERE d.items_known AND rec.certificate_number = d.certificate_number
-         AND (rec.source = 'api' OR EXISTS (SELECT 1 FROM items i WHERE i.certificate_number = rec.certificate_number))
-         AND NOT EXISTS (SELECT 1 FROM items i WHERE i.certificate_number = rec.certificate_number AND i.item = rec.item)
+       DELETE FROM recommendation_sets AS rec USING input AS d
+       WHERE d.items_known AND rec.certificate_number = d.certificate_number AND rec.source = 'api'
+         AND NOT EXISTS (SELECT 1 FROM sets s WHERE s.certificate_number = rec.certificate_number)
      ),
      stored AS (
-       INSERT INTO recommendations AS rec (certificate_number, item, register, source, improvement_id, summary, description, indicative_cost,
-                                           payback_type, recommendation_code, related_certificate_number, import_id)
-       SELECT i.certificate_number, i.item, c.register, 'api', i.improvement_id, i.summary, i.description, i.indicative_cost,
-              i.payback_type, i.recommendation_code, i.related_certificate_number, NULL
-       FROM items AS i JOIN certificates AS c ON c.certificate_number = i.certificate_number
-       ON CONFLICT (certificate_number, item) DO UPDATE SET
-         register = excluded.register, source = excluded.source, improvement_id = excluded.improvement_id, summary = excluded.summary,
-         description = excluded.description, indicative_cost = excluded.indicative_cost, payback_type = excluded.payback_type,
-         recommendation_code = excluded.recommendation_code, related_certificate_number = excluded.related_certificate_number,
-         import_id = excluded.import_id
-       WHERE (rec.register, rec.source, rec.improvement_id, rec.summary, rec.description, rec.indicative_cost, rec.payback_type,
-              rec.recommendation_code, rec.related_certificate_number, rec.import_id)
-         IS DISTINCT FROM (excluded.register, excluded.source, excluded.improvement_id, excluded.summary, excluded.description,
-                           excluded.indicative_cost, excluded.payback_type, excluded.recommendation_code,
-                           excluded.related_certificate_number, excluded.import_id)
+       INSERT INTO recommendation_sets AS rec (certificate_number, register, source, import_id, items, improvement_id, summary, description,
+                                               indicative_cost, payback_type, recommendation_code, related_certificate_number)
+       SELECT s.certificate_number, c.register, 'api', NULL, s.items, s.improvement_id, s.summary, s.description, s.indicative_cost,
+              s.payback_type, s.recommendation_code, s.related_certificate_number
+       FROM sets AS s JOIN certificates AS c ON c.certificate_number = s.certificate_number
+       ON CONFLICT (certificate_number) DO UPDATE SET
+         register = excluded.register, source = excluded.source, import_id = excluded.import_id, items = excluded.items,
+         improvement_id = excluded.improvement_id, summary = excluded.summary, description = excluded.description,
+         indicative_cost = excluded.indicative_cost, payback_type = excluded.payback_type,
+         recommendation_code = excluded.recommendation_code, related_certificate_number = excluded.related_certificate_number
+       WHERE (rec.register, rec.source, rec.import_id, rec.items, rec.improvement_id, rec.summary, rec.description, rec.indicative_cost,
+              rec.payback_type, rec.recommendation_code, rec.related_certificate_number)
+         IS DISTINCT FROM (excluded.register, excluded.source, excluded.import_id, excluded.items, excluded.improvement_id, excluded.summary,
+                           excluded.description, excluded.indicative_cost, excluded.payback_type, excluded.recommendation_code,
+                           excluded.related_certificate_number)
      )
      UPDATE certificates AS c SET
        document = CASE WHEN r.status = 'fetched' THEN r.document ELSE c.document END,

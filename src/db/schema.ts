@@ -21,6 +21,7 @@ import {
   primaryKey,
   real,
   serial,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -41,6 +42,9 @@ function detailColumn(field: Field) {
       return timestamp(field.column, { withTimezone: true, mode: 'string' });
     case 'uprn':
       return bigint(field.column, { mode: 'number' });
+    // The id of an `epc_terms` row.
+    case 'term':
+      return integer(field.column);
     default:
       return text(field.column);
   }
@@ -55,6 +59,7 @@ const detailColumns = Object.fromEntries(DETAIL_COLUMNS.map((field) => [field.co
 export const certificates = pgTable(
   'certificates',
   {
+    // Collation "C" (0016): digits and dashes sort the same, and byte order makes the key cheaper to write.
     certificateNumber: text('certificate_number').primaryKey(),
     register: text('register').notNull().default('domestic'),
     addressLine1: text('address_line1'),
@@ -121,21 +126,6 @@ export const certificates = pgTable(
     index('certificates_documents_retry_idx')
       .on(t.register, t.registrationDate)
       .where(sql`document_status IS NOT NULL AND (document_status <> 'fetched' OR document_fetched_at < last_changed_at)`),
-    // latest_certificates (0014): a property's newest certificate is the first entry of its group.
-    // Removed and missing certificates are left out, as the view leaves them out.
-    index('certificates_latest_uprn_idx')
-      .on(t.register, t.uprn, t.registrationDate.desc(), sql`"lodgement_datetime" DESC NULLS LAST`, t.certificateNumber.desc())
-      .where(sql`uprn IS NOT NULL AND removed_at IS NULL AND missing_since IS NULL`),
-    index('certificates_latest_address_idx')
-      .on(
-        t.register,
-        t.uprn,
-        sql`epc_address_key(address_line1, address_line2, address_line3, address_line4, postcode, certificate_number)`,
-        t.registrationDate.desc(),
-        sql`"lodgement_datetime" DESC NULLS LAST`,
-        t.certificateNumber.desc(),
-      )
-      .where(sql`uprn IS NULL AND removed_at IS NULL AND missing_since IS NULL`),
   ],
 );
 
@@ -184,33 +174,46 @@ export const deltaCheckpoint = pgTable(
 
 /**
  * The improvements a certificate recommends: from the bulk file's `recommendations-YYYY.csv` entries
- * (source 'bulk') or a fetched document's `suggested_improvements` (source 'api'). One set per
- * certificate, replaced whole when its source sends it again; the file never replaces a set the API
- * sent.
+ * (source 'bulk') or a fetched document's `suggested_improvements` (source 'api'). One row per
+ * certificate holds its whole set as parallel arrays, item by item (a quarter of the tuples and key
+ * entries of a row per item); the `recommendations` view (0016) shows a row per item, decoded.
+ * Replaced whole when its source sends it again; the file never replaces a set the API sent.
  */
-export const recommendations = pgTable(
-  'recommendations',
+export const recommendationSets = pgTable('recommendation_sets', {
+  // Collation "C": the key is digits and dashes, and byte order makes its index cheaper to write.
+  certificateNumber: text('certificate_number').primaryKey(),
+  register: text('register').notNull().default('domestic'),
+  /** 'bulk' | 'api' */
+  source: text('source').notNull(),
+  /** The bulk import that last wrote the set (a set is replaced once per import). */
+  importId: integer('import_id'),
+  /** improvement_item in the file, sequence in the document: the order on the certificate. */
+  items: smallint('items').array().notNull(),
+  /** Domestic: the improvement's id, summary, description and indicative cost (terms). */
+  improvementId: integer('improvement_id').array(),
+  summary: integer('summary').array(),
+  description: integer('description').array(),
+  indicativeCost: integer('indicative_cost').array(),
+  /** Non-domestic and display: the recommendation report the item comes from. */
+  relatedCertificateNumber: text('related_certificate_number').array(),
+  /** Non-domestic and display: SHORT | MEDIUM | LONG | OTHER (the report's payback lists; terms). */
+  paybackType: integer('payback_type').array(),
+  /** Non-domestic and display: the recommendation's code (e.g. EPC-H7; terms). */
+  recommendationCode: integer('recommendation_code').array(),
+});
+
+/**
+ * The texts the register repeats (descriptions, ratings, labels, improvement texts), each stored
+ * once: term columns of `certificates` and `recommendation_sets` hold ids; the views decode them. A
+ * text may appear under more than one id (two parse workers met it at once); ids decode alike.
+ */
+export const terms = pgTable(
+  'epc_terms',
   {
-    certificateNumber: text('certificate_number').notNull(),
-    /** improvement_item in the file, sequence in the document: the order on the certificate. */
-    item: integer('item').notNull(),
-    register: text('register').notNull().default('domestic'),
-    /** 'bulk' | 'api' */
-    source: text('source').notNull(),
-    improvementId: text('improvement_id'),
-    summary: text('summary'),
-    description: text('description'),
-    indicativeCost: text('indicative_cost'),
-    /** Non-domestic and display: the recommendation report the item comes from. */
-    relatedCertificateNumber: text('related_certificate_number'),
-    /** Non-domestic and display: SHORT | MEDIUM | LONG | OTHER (the report's payback lists). */
-    paybackType: text('payback_type'),
-    /** Non-domestic and display: the recommendation's code (e.g. EPC-H7). */
-    recommendationCode: text('recommendation_code'),
-    /** The bulk import that last wrote the row (a set is replaced once per import). */
-    importId: integer('import_id'),
+    id: integer('id').primaryKey(),
+    value: text('value').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.certificateNumber, t.item] })],
+  (t) => [index('epc_terms_value_idx').using('hash', t.value)],
 );
 
 /** One row per bulk file import: what was imported, how it went, and how fast. */

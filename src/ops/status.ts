@@ -148,7 +148,7 @@ export async function readStatus(q: Queryable, register: string, options: Status
      WHERE register = $1 AND status IN ('incomplete', 'failed') ORDER BY day LIMIT 10`,
     [register],
   );
-  const [recommendations] = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM recommendations WHERE register = $1`, [register]);
+  const [recommendations] = await q.query<{ n: number }>(`SELECT coalesce(sum(cardinality(items)), 0)::int AS n FROM recommendation_sets WHERE register = $1`, [register]);
   const [bulk] = await q.query<BulkImportRow>(
     `SELECT id, file_name AS "fileName", status, finished_at AS "finishedAt", cutoff_day::text AS "cutoffDay", rows_imported AS "rowsImported",
             rows_rejected AS "rowsRejected", recommendations_imported AS "recommendationsImported", coalesce(new_columns, '[]'::jsonb) AS "newColumns"

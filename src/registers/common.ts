@@ -21,9 +21,9 @@ export const COMMON_HEAD: readonly Field[] = [
   { file: 'postcode', column: 'postcode', type: 'text', shared: true },
   { file: 'address', column: 'address', type: 'text' },
   // ONS codes (E14…) beside the names the search API calls `constituency` and `council`.
-  { file: 'constituency', column: 'constituency_code', type: 'text' },
+  { file: 'constituency', column: 'constituency_code', type: 'term' },
   { file: 'constituency_label', column: 'constituency', type: 'text', shared: true },
-  { file: 'local_authority', column: 'local_authority_code', type: 'text' },
+  { file: 'local_authority', column: 'local_authority_code', type: 'term' },
   { file: 'local_authority_label', column: 'council', type: 'text', shared: true },
 ];
 
@@ -31,6 +31,6 @@ export const COMMON_HEAD: readonly Field[] = [
 export function commonTail(): Field[] {
   return [
     { file: 'uprn', column: 'uprn', type: 'uprn', shared: true },
-    { file: 'uprn_source', column: 'uprn_source', type: 'text', document: ['uprn_source'] },
+    { file: 'uprn_source', column: 'uprn_source', type: 'term', document: ['uprn_source'] },
   ];
 }

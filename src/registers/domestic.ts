@@ -8,7 +8,8 @@
  */
 import type { Field, RecommendationField } from './field.js';
 
-const t = (file: string, document?: readonly string[]): Field => ({ file, column: file, type: 'text', ...(document ? { document } : {}) });
+/** A text column the register repeats: stored as a term (`values.ts`). */
+const t = (file: string, document?: readonly string[]): Field => ({ file, column: file, type: 'term', ...(document ? { document } : {}) });
 const int = (file: string, document?: readonly string[]): Field => ({ file, column: file, type: 'integer', ...(document ? { document } : {}) });
 const real = (file: string, document?: readonly string[]): Field => ({ file, column: file, type: 'real', ...(document ? { document } : {}) });
 /** The document's descriptions are `{ value, language }` in newer schemas, plain text in older ones. */
@@ -23,11 +24,12 @@ export const DOMESTIC_FIELDS: readonly Field[] = [
   { file: 'address3', column: 'address_line3', type: 'text', shared: true },
   { file: 'postcode', column: 'postcode', type: 'text', shared: true },
   { file: 'posttown', column: 'post_town', type: 'text', shared: true },
-  t('address'),
+  // Free text, different on every certificate: plain text, not a term.
+  { file: 'address', column: 'address', type: 'text' },
   // ONS codes (E14…) beside the names the search API calls `constituency` and `council`.
-  { file: 'constituency', column: 'constituency_code', type: 'text' },
+  { file: 'constituency', column: 'constituency_code', type: 'term' },
   { file: 'constituency_label', column: 'constituency', type: 'text', shared: true },
-  { file: 'local_authority', column: 'local_authority_code', type: 'text' },
+  { file: 'local_authority', column: 'local_authority_code', type: 'term' },
   { file: 'local_authority_label', column: 'council', type: 'text', shared: true },
   t('built_form'),
   real('co2_emiss_curr_per_floor_area', ['co2_emissions_current_per_floor_area']),
@@ -73,7 +75,7 @@ export const DOMESTIC_FIELDS: readonly Field[] = [
   int('low_energy_fixed_lighting_outlets_count', ['low_energy_fixed_lighting_outlets_count']),
   t('main_fuel'),
   {
-    file: 'mainheat_description', column: 'mainheat_description', type: 'text',
+    file: 'mainheat_description', column: 'mainheat_description', type: 'term',
     documentList: { path: 'main_heating', item: ['description.value', 'description'] },
   },
   t('mainheat_energy_eff'),
@@ -124,10 +126,11 @@ export const DOMESTIC_FIELDS: readonly Field[] = [
 export const DOMESTIC_RECOMMENDATION_FIELDS: readonly RecommendationField[] = [
   { file: 'certificate_number', column: 'certificate_number', type: 'text' },
   { file: 'improvement_item', column: 'item', type: 'integer' },
-  { file: 'improvement_id', column: 'improvement_id', type: 'text' },
-  { file: 'improvement_summary_text', column: 'summary', type: 'text' },
-  { file: 'improvement_descr_text', column: 'description', type: 'text' },
-  { file: 'indicative_cost', column: 'indicative_cost', type: 'text' },
+  // The register's standard improvement texts and cost bands: terms.
+  { file: 'improvement_id', column: 'improvement_id', type: 'term' },
+  { file: 'improvement_summary_text', column: 'summary', type: 'term' },
+  { file: 'improvement_descr_text', column: 'description', type: 'term' },
+  { file: 'indicative_cost', column: 'indicative_cost', type: 'term' },
 ];
 
 /** The columns a file row fills that the search row does not: the certificate's details. */

@@ -57,9 +57,14 @@ export function certificateCopyColumns(file: RegisterFile): string[] {
   return ['register', 'source', ...file.fields.map((f) => f.column), 'bulk_extra'];
 }
 
-/** `recommendations` columns a recommendations record fills, in COPY order. */
+/** The recommendation fields a set holds as arrays: every declared one but the certificate and the item. */
+export function setFields(file: RegisterFile): readonly RecommendationField[] {
+  return file.recommendations.filter((f) => f.column !== 'certificate_number' && f.column !== 'item');
+}
+
+/** `recommendation_sets` columns a certificate's set fills, in COPY order (`bulk/recommendation-sets.ts`). */
 export function recommendationCopyColumns(file: RegisterFile): string[] {
-  return ['register', 'source', 'import_id', ...file.recommendations.map((f) => f.column)];
+  return ['register', 'source', 'import_id', 'certificate_number', 'items', ...setFields(file).map((f) => f.column)];
 }
 
 /** What `row.ts` writes before a record's own values: the constants of `*CopyColumns`. */

@@ -9,6 +9,7 @@ import type { ValueType } from './values.js';
 
 const SQL_TYPE: Record<ValueType, string> = {
   text: 'text',
+  term: 'integer',
   integer: 'integer',
   real: 'real',
   date: 'date',
@@ -21,9 +22,11 @@ export function sqlType(type: ValueType): string {
   return SQL_TYPE[type];
 }
 
-/** `text` of a value as stored, typed: e.g. `epc_value_real(x)`; text stays text. */
+/** `text` of a value as stored, typed: e.g. `epc_value_real(x)`; text stays text; a term becomes its id. */
 export function typedSql(type: ValueType, textExpr: string): string {
-  return type === 'text' ? `nullif(${textExpr}, '')` : `epc_value_${type}(${textExpr})`;
+  if (type === 'text') return `nullif(${textExpr}, '')`;
+  if (type === 'term') return `epc_term_id(nullif(${textExpr}, ''))`;
+  return `epc_value_${type}(${textExpr})`;
 }
 
 const pathSql = (doc: string, path: string) => `${doc} #>> '{${path.split('.').join(',')}}'`;
@@ -34,7 +37,8 @@ export function documentValueSql(field: Field, doc: string): string | null {
     const { path, item } = field.documentList;
     const list = `${doc} #> '{${path.split('.').join(',')}}'`;
     const text = `coalesce(${item.map((p) => pathSql('e', p)).join(', ')})`;
-    return `(SELECT nullif(string_agg(${text}, ', ' ORDER BY n), '') FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${list}) = 'array' THEN ${list} END) WITH ORDINALITY AS l(e, n) WHERE nullif(${text}, '') IS NOT NULL)`;
+    const joined = `(SELECT string_agg(${text}, ', ' ORDER BY n) FROM jsonb_array_elements(CASE WHEN jsonb_typeof(${list}) = 'array' THEN ${list} END) WITH ORDINALITY AS l(e, n) WHERE nullif(${text}, '') IS NOT NULL)`;
+    return typedSql(field.type, joined);
   }
   if (!field.document) return null;
   const text = field.document.length === 1 ? pathSql(doc, field.document[0]!) : `coalesce(${field.document.map((p) => pathSql(doc, p)).join(', ')})`;

@@ -10,7 +10,11 @@
  */
 import { isIsoDay } from '../days.js';
 
-export type ValueType = 'text' | 'integer' | 'real' | 'date' | 'timestamptz' | 'band' | 'uprn';
+/**
+ * `term`: text the register repeats (descriptions, ratings, labels), stored once in `epc_terms` and
+ * referenced by id (4 bytes in the row instead of ~20–40): read exactly as `text` is.
+ */
+export type ValueType = 'text' | 'term' | 'integer' | 'real' | 'date' | 'timestamptz' | 'band' | 'uprn';
 
 /** A typed value in COPY's text form (ISO dates, plain numbers), or null. */
 export type Parsed = string | null;
@@ -84,11 +88,11 @@ export function parseFieldValue(field: { type: ValueType; unknown?: readonly str
 
 /**
  * One value of a column of `type`. Empty → null everywhere. Sentinels → null in typed columns and
- * kept as written in text columns (they are the register's own words there).
+ * kept as written in text and term columns (they are the register's own words there).
  */
 export function parseValue(type: ValueType, raw: string): Parsed | typeof UNREADABLE {
   if (raw === '') return null;
-  if (type === 'text') return raw;
+  if (type === 'text' || type === 'term') return raw;
   if (isSentinel(raw)) return null;
   const v = raw.trim();
   if (v === '') return null;

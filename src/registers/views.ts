@@ -1,20 +1,44 @@
 /**
- * The register views, derived from the declarations: `non_domestic_certificates` and
- * `display_certificates` show each register's certificates under the bulk file's column names, in the
- * file's order and typed, whichever source brought them (the file, or the API's search row and
+ * The register views, derived from the declarations: `domestic_certificates`,
+ * `non_domestic_certificates` and `display_certificates` show each register's certificates under the
+ * bulk file's column names, in the file's order and typed (terms as their text), whichever source brought them (the file, or the API's search row and
  * document: both fill the same typed columns), then where they came from. Where a document says a
  * value otherwise than the file (a code, `Yes` for `Y`), the view reads it the file's way, so a
  * certificate reads the same from either source. `scripts/register-views.ts` prints this SQL for a
  * migration; a column added to a declaration needs a migration that creates the view again.
  *
- * The domestic register has no such view: `certificate_details` is its view (its own column names,
- * which predate this one, and its coded values decoded there).
+ * `domestic_certificates` is the domestic file's; `certificate_details` (its own column names, which
+ * predate these, and its coded values decoded) stays beside it.
  */
+import { getTableConfig } from 'drizzle-orm/pg-core';
+import { certificates } from '../db/schema.js';
 import type { Field } from './field.js';
-import { registerFile } from './index.js';
+import { DETAIL_COLUMNS, registerFile } from './index.js';
 import { sqlType } from './sql.js';
+import type { ValueType } from './values.js';
 
-export const VIEW_REGISTERS = ['non-domestic', 'display'] as const;
+/** The type a view shows a declared column as: a term as its text. */
+export function viewType(type: ValueType): string {
+  return type === 'term' ? 'text' : sqlType(type);
+}
+
+/** Term columns of `certificates`: each decoded by a join the planner drops when its column is not read. */
+const TERM_COLUMNS = new Set(DETAIL_COLUMNS.filter((f) => f.type === 'term').map((f) => f.column));
+
+/**
+ * `certificates_decoded`: every column of `certificates`, in its order, with each term column's text
+ * in place of its id. The views below (and `certificate_details`, `latest_certificates`) read it, so
+ * they are written as if the texts were in the table. A left join to `epc_terms` on its primary key
+ * that a query does not read is removed by the planner, so a query pays only for the texts it reads.
+ */
+export function decodedViewSql(): string {
+  const columns = getTableConfig(certificates).columns.map((c) => c.name);
+  const select = columns.map((name) => (TERM_COLUMNS.has(name) ? `  "t_${name}".value AS "${name}"` : `  c."${name}"`)).join(',\n');
+  const joins = columns.filter((name) => TERM_COLUMNS.has(name)).map((name) => `LEFT JOIN epc_terms "t_${name}" ON "t_${name}".id = c."${name}"`).join('\n');
+  return `DROP VIEW IF EXISTS certificates_decoded;\n--> statement-breakpoint\nCREATE VIEW certificates_decoded AS\nSELECT\n${select}\nFROM certificates c\n${joins};\n`;
+}
+
+export const VIEW_REGISTERS = ['domestic', 'non-domestic', 'display'] as const;
 export type ViewRegister = (typeof VIEW_REGISTERS)[number];
 
 export function viewName(register: ViewRegister): string {
@@ -67,7 +91,7 @@ const TRAILER: readonly ViewColumn[] = [
 
 /** The view's columns in order: the file's, then the trailer. */
 export function viewColumns(register: ViewRegister): readonly ViewColumn[] {
-  const file = registerFile(register).fields.map((f): ViewColumn => ({ name: f.file, type: sqlType(f.type), sql: fieldSql(f) }));
+  const file = registerFile(register).fields.map((f): ViewColumn => ({ name: f.file, type: viewType(f.type), sql: fieldSql(f) }));
   return [...file, ...TRAILER];
 }
 
@@ -75,5 +99,5 @@ export function viewColumns(register: ViewRegister): readonly ViewColumn[] {
 export function viewSql(register: ViewRegister): string {
   const name = viewName(register);
   const columns = viewColumns(register).map((c) => `  ${c.sql === `c.${c.name}` ? c.sql : `${c.sql} AS ${c.name}`}`).join(',\n');
-  return `DROP VIEW IF EXISTS ${name};\n--> statement-breakpoint\nCREATE VIEW ${name} AS\nSELECT\n${columns}\nFROM certificates c\nWHERE c.register = ${literal(register)};\n`;
+  return `DROP VIEW IF EXISTS ${name};\n--> statement-breakpoint\nCREATE VIEW ${name} AS\nSELECT\n${columns}\nFROM certificates_decoded c\nWHERE c.register = ${literal(register)};\n`;
 }

@@ -60,7 +60,7 @@ describe.each(TARGETS)('coded fields decoded in certificate_details on %s', (tar
     // The same certificate as the bulk file brings it: labels in the typed columns, no document.
     await db.query(
       `INSERT INTO certificates (certificate_number, register, registration_date, source, ${CODED.join(', ')})
-       VALUES ($1, 'domestic', '2021-02-22', 'bulk', ${CODED.map((_, i) => `$${i + 2}`).join(', ')})`,
+       VALUES ($1, 'domestic', '2021-02-22', 'bulk', ${CODED.map((_, i) => `epc_term_id($${i + 2})`).join(', ')})`,
       [n(2), ...CODED.map((c) => BULK_0001[c.toUpperCase()]!)],
     );
 

@@ -1,7 +1,8 @@
 /**
  * A fetched certificate document fills the certificate's typed details (floor area, costs,
  * descriptions, inspection date) and its recommendations, straight against the database: what a user
- * querying `certificates`, `certificate_details` and `recommendations` sees after `storeDocuments`.
+ * querying `certificates_decoded` (the certificates with their texts), `certificate_details` and
+ * `recommendations` sees after `storeDocuments`.
  * The documents are the real sample documents of test/fixtures/documents.
  */
 import { readFileSync } from 'node:fs';
@@ -54,7 +55,7 @@ interface Details {
 const DETAILS = 'total_floor_area, heating_cost_current, walls_description, mainheat_description, inspection_date';
 
 const details = async (db: Db, n: string): Promise<Details | undefined> =>
-  (await db.query<Details>(`SELECT ${DETAILS} FROM certificates WHERE certificate_number = $1`, [n]))[0];
+  (await db.query<Details>(`SELECT ${DETAILS} FROM certificates_decoded WHERE certificate_number = $1`, [n]))[0];
 
 const viewDetails = async (db: Db, n: string): Promise<Details | undefined> =>
   (await db.query<Details>(`SELECT ${DETAILS} FROM certificate_details WHERE certificate_number = $1`, [n]))[0];
@@ -75,11 +76,13 @@ const recommendations = (db: Db, n: string) =>
     [n],
   );
 
-/** Rows as the bulk import leaves them (source 'bulk', texts from the file). */
+/** A set as the bulk import leaves it (source 'bulk', texts from the file as terms). */
 const storeBulkRecommendations = (db: Db, n: string, items: number) =>
   db.query(
-    `INSERT INTO recommendations (certificate_number, item, register, source, improvement_id, summary, description, indicative_cost, import_id)
-     SELECT $1, i, 'domestic', 'bulk', '5', 'Increase loft insulation to 270 mm', 'Loft insulation laid in the loft space', '£100 - £350', 1
+    `INSERT INTO recommendation_sets (certificate_number, register, source, import_id, items, improvement_id, summary, description, indicative_cost)
+     SELECT $1, 'domestic', 'bulk', 1, array_agg(i::smallint ORDER BY i), array_agg(epc_term_id('5')),
+            array_agg(epc_term_id('Increase loft insulation to 270 mm')), array_agg(epc_term_id('Loft insulation laid in the loft space')),
+            array_agg(epc_term_id('£100 - £350'))
      FROM generate_series(1, $2::int) AS i`,
     [n, items],
   );
@@ -205,7 +208,7 @@ describe.each(TARGETS)('certificate documents fill details and recommendations o
   });
 
   it('fills nothing on a failure stored in the same batch as a fetched document', async () => {
-    await db.query(`UPDATE certificates SET total_floor_area = 61.5, walls_description = 'Cavity wall, filled cavity' WHERE certificate_number = $1`, [B]);
+    await db.query(`UPDATE certificates SET total_floor_area = 61.5, walls_description = epc_term_id('Cavity wall, filled cavity') WHERE certificate_number = $1`, [B]);
     await storeBulkRecommendations(db, B, 2);
     await storeDocuments(db, [fetched(A, sample('RdSAP-Schema-21.0.1')), failed(B)]);
     expect(await details(db, B)).toEqual({
@@ -218,8 +221,8 @@ describe.each(TARGETS)('certificate documents fill details and recommendations o
   it('keeps a value the bulk file stored when the document lacks it, and takes the ones it has', async () => {
     // As the bulk import leaves a certificate: typed values, some the document does not carry at all.
     await db.query(
-      `UPDATE certificates SET total_floor_area = 61.5, heating_cost_current = 400, floor_height = 2.45, main_fuel = 'mains gas (not community)',
-         walls_description = 'Cavity wall, filled cavity', inspection_date = '2025-03-01'
+      `UPDATE certificates SET total_floor_area = 61.5, heating_cost_current = 400, floor_height = 2.45, main_fuel = epc_term_id('mains gas (not community)'),
+         walls_description = epc_term_id('Cavity wall, filled cavity'), inspection_date = '2025-03-01'
        WHERE certificate_number = $1`,
       [A],
     );
@@ -237,7 +240,7 @@ describe.each(TARGETS)('certificate documents fill details and recommendations o
       inspection_date: '2025-03-01',
     });
     const [untouched] = await db.query<{ floor_height: number; main_fuel: string }>(
-      `SELECT floor_height, main_fuel FROM certificates WHERE certificate_number = $1`,
+      `SELECT floor_height, main_fuel FROM certificates_decoded WHERE certificate_number = $1`,
       [A],
     );
     expect(untouched).toEqual({ floor_height: 2.45, main_fuel: 'mains gas (not community)' });

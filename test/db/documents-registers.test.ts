@@ -1,7 +1,8 @@
 /**
  * Non-domestic (CEPC) and display (DEC) documents fill their certificates' typed columns, and the
  * recommendation report a certificate names becomes its recommendations, straight against the
- * database: what a user querying `certificates` and `recommendations` sees after `storeDocuments`.
+ * database: what a user querying `certificates_decoded` (the certificates with their texts) and
+ * `recommendations` sees after `storeDocuments`.
  * The documents are the service's sample documents of test/fixtures/documents (CEPC-*).
  */
 import { readFileSync } from 'node:fs';
@@ -68,11 +69,13 @@ const recommendations = (db: Db, n: string) =>
     [n],
   );
 
-/** Rows as the bulk import leaves a non-domestic certificate's recommendations. */
+/** A set as the bulk import leaves a non-domestic certificate's recommendations (texts as terms). */
 const storeBulkRecommendations = (db: Db, n: string, items: number) =>
   db.query(
-    `INSERT INTO recommendations (certificate_number, item, register, source, payback_type, recommendation_code, description, related_certificate_number, import_id)
-     SELECT $1, i, 'non-domestic', 'bulk', 'SHORT', 'EPC-L1', 'Replace the lamps', $1, 1 FROM generate_series(1, $2::int) AS i`,
+    `INSERT INTO recommendation_sets (certificate_number, register, source, import_id, items, payback_type, recommendation_code, description, related_certificate_number)
+     SELECT $1, 'non-domestic', 'bulk', 1, array_agg(i::smallint ORDER BY i), array_agg(epc_term_id('SHORT')), array_agg(epc_term_id('EPC-L1')),
+            array_agg(epc_term_id('Replace the lamps')), array_agg($1::text)
+     FROM generate_series(1, $2::int) AS i`,
     [n, items],
   );
 
@@ -105,7 +108,7 @@ describe.each(TARGETS)('non-domestic and display documents on %s', (target) => {
               existing_stock_benchmark, aircon_present, aircon_kw_rating, estimated_aircon_kw_rating, ac_inspection_commissioned,
               building_environment, report_type, primary_energy_value, property_type, inspection_date::text, lodgement_datetime, uprn_source,
               pg_typeof(asset_rating)::text AS rating_type, pg_typeof(floor_area)::text AS area_type
-       FROM certificates WHERE certificate_number = $1`,
+       FROM certificates_decoded WHERE certificate_number = $1`,
       [CEPC],
     );
     expect(stored).toEqual({
@@ -187,7 +190,7 @@ describe.each(TARGETS)('non-domestic and display documents on %s', (target) => {
               total_floor_area, floor_area, asset_rating, main_heating_fuel, other_fuel_desc, special_energy_uses, building_category,
               nominated_date::text, or_assessment_end_date::text, occupancy_level, annual_thermal_fuel_usage, typical_electrical_fuel_usage,
               aircon_kw_rating, aircon_present, building_environment, property_type, report_type
-       FROM certificates WHERE certificate_number = $1`,
+       FROM certificates_decoded WHERE certificate_number = $1`,
       [DEC],
     );
     expect(stored).toEqual({
@@ -220,7 +223,7 @@ describe.each(TARGETS)('non-domestic and display documents on %s', (target) => {
       fetched(DEC, sample('CEPC-8.0.0__dec')),
     ]);
     const rows = await db.query(
-      `SELECT certificate_number, total_floor_area, floor_area, property_type, inspection_date::text, main_heating_fuel FROM certificates ORDER BY 1`,
+      `SELECT certificate_number, total_floor_area, floor_area, property_type, inspection_date::text, main_heating_fuel FROM certificates_decoded ORDER BY 1`,
     );
     expect(rows).toEqual([
       // The domestic document's property type is a code: the column keeps the file's label (none here).

@@ -1,7 +1,10 @@
 /**
  * A mirror written by release 0.1.0 upgrades in place: its migrations are ours unchanged, and the
  * whole-row jsonb it kept for bulk rows moves into the typed columns (migrations 0008–0010) without
- * touching what the API wrote. The database is the one 0.1.0 left (test/fixtures/release-0.1.0).
+ * touching what the API wrote; the texts the register repeats then become ids of `epc_terms` and the
+ * recommendations one set per certificate (0016), each reading back as it was through
+ * `certificates_decoded` and the `recommendations` view. The database is the one 0.1.0 left
+ * (test/fixtures/release-0.1.0).
  */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +13,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Db } from '../../src/db/client.js';
 import { MIGRATIONS_FOLDER, migrate } from '../../src/db/migrate.js';
+import { DETAIL_COLUMNS } from '../../src/registers/index.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 
 interface Fixture {
@@ -22,16 +26,19 @@ interface Fixture {
 }
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/release-0.1.0/database.json', import.meta.url), 'utf8')) as Fixture;
 
-/** Our migrations folder as release 0.1.0 shipped it: entries 0000–0007. */
-function releaseMigrations(): string {
+/** Our migrations folder up to entry `last`: 0000–0007 is what release 0.1.0 shipped. */
+function migrationsUpTo(last: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'epc-sync-migrations-'));
   cpSync(MIGRATIONS_FOLDER, dir, { recursive: true });
   const journalPath = join(dir, 'meta', '_journal.json');
   const journal = JSON.parse(readFileSync(journalPath, 'utf8')) as { entries: Array<{ idx: number }> };
-  journal.entries = journal.entries.filter((e) => e.idx <= 7);
+  journal.entries = journal.entries.filter((e) => e.idx <= last);
   writeFileSync(journalPath, JSON.stringify(journal));
   return dir;
 }
+
+/** The columns 0016 turns into ids of `epc_terms`. */
+const TERM_COLUMNS = DETAIL_COLUMNS.filter((f) => f.type === 'term').map((f) => f.column);
 
 async function load(db: Db, table: string, rows: Array<Record<string, unknown>>): Promise<void> {
   if (rows.length === 0) return;
@@ -46,7 +53,7 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
   beforeEach(async () => {
     database = await createTestDatabase(target, undefined, true);
     db = await openDatabase({ url: database.url, dataDir: database.dataDir }, pino({ level: 'silent' }));
-    folder = releaseMigrations();
+    folder = migrationsUpTo(7);
     await migrate(db, folder);
     for (const table of ['certificates', 'sync_checkpoint', 'bulk_imports', 'sync_runs', 'rejected_rows'] as const) await load(db, table, fixture[table]);
   });
@@ -70,7 +77,7 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
       (await db.query<Record<string, unknown> & { certificate_number: string }>(
         `SELECT certificate_number, address_line1, source, total_floor_area, heating_cost_current, number_habitable_rooms, inspection_date::text AS inspection_date,
                 lodgement_datetime, walls_description, floor_energy_eff, region, potential_energy_rating, bulk_extra
-         FROM certificates`,
+         FROM certificates_decoded`,
       )).map((r) => [r.certificate_number, r]),
     );
     expect(stored.size).toBe(fixture.certificates.length);
@@ -94,6 +101,16 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
         // The older header's repeated names held the same values: nothing left over.
         bulk_extra: null,
       });
+    }
+    // The texts are ids in the table, which decode to the file's text.
+    const ids = await db.query<{ certificate_number: string; walls_description: number | null; type: string }>(
+      `SELECT certificate_number, walls_description, pg_typeof(walls_description)::text AS type FROM certificates`,
+    );
+    for (const before of bulkRows) {
+      const id = ids.find((r) => r.certificate_number === before.certificate_number)!;
+      expect(id.type).toBe('integer');
+      const [term] = await db.query<{ value: string }>(`SELECT value FROM epc_terms WHERE id = $1`, [id.walls_description]);
+      expect(term?.value, before.certificate_number).toBe(before.bulk_row!.WALLS_DESCRIPTION);
     }
     // Rows the API alone wrote have no file values.
     const apiOnly = fixture.certificates.find((c) => !c.bulk_row)!;
@@ -123,12 +140,66 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
       JSON.stringify({ TOTAL_FLOOR_AREA: 'about 60', HEAT_PUMP_FLAG: 'Y', FLOOR_HEIGHT: 'NO DATA!', MAINHEATC_ENV_EFF__2: 'Poor' }),
     ]);
     await migrate(db);
-    const [row] = await db.query(`SELECT total_floor_area, floor_height, mainheatc_env_eff, bulk_extra FROM certificates WHERE certificate_number = $1`, [first!.certificate_number]);
+    const [row] = await db.query(`SELECT total_floor_area, floor_height, mainheatc_env_eff, bulk_extra FROM certificates_decoded WHERE certificate_number = $1`, [first!.certificate_number]);
     expect(row).toEqual({
       total_floor_area: null,
       floor_height: null,
       mainheatc_env_eff: first!.bulk_row!.MAINHEATC_ENV_EFF,
       bulk_extra: { total_floor_area: 'about 60', heat_pump_flag: 'Y', mainheatc_env_eff__2: 'Poor' },
     });
+  });
+  it("turns the texts of a mirror's term columns into ids and its recommendations into sets, each reading back as it was", async () => {
+    // A mirror as the release before the term dictionary left it, with recommendations of both shapes.
+    const before0016 = migrationsUpTo(15);
+    try {
+      await migrate(db, before0016);
+    } finally {
+      rmSync(before0016, { recursive: true, force: true });
+    }
+    const [home, office] = fixture.certificates.filter((c) => c.bulk_row).map((c) => c.certificate_number);
+    await db.query(
+      `INSERT INTO recommendations (certificate_number, item, register, source, improvement_id, summary, description, indicative_cost,
+                                    related_certificate_number, payback_type, recommendation_code, import_id) VALUES
+         ($1, 1, 'domestic', 'bulk', '5', 'Increase loft insulation to 270 mm', 'Loft insulation laid in the loft space', '£100 - £350', NULL, NULL, NULL, 1),
+         ($1, 2, 'domestic', 'bulk', NULL, 'An improvement summary', NULL, '£4,000 - £7,000', NULL, NULL, NULL, 1),
+         ($1, 4, 'domestic', 'bulk', '34', 'Increase loft insulation to 270 mm', '', '2000', NULL, NULL, NULL, 1),
+         ($2, 1, 'non-domestic', 'api', NULL, NULL, 'Consider installing PV.', NULL, '2100-0000-0000-0000-0002', 'SHORT', 'EPC-R4', NULL),
+         ($2, 2, 'non-domestic', 'api', NULL, NULL, 'Add optimum start/stop to the heating system.', NULL, NULL, 'LONG', 'EPC-H7', NULL)`,
+      [home, office],
+    );
+    const readRecommendations = () =>
+      db.query(
+        `SELECT certificate_number, item, register, source, improvement_id, summary, description, indicative_cost, related_certificate_number,
+                payback_type, recommendation_code, import_id FROM recommendations ORDER BY certificate_number, item`,
+      );
+    const readTerms = (relation: string) =>
+      db.query<Record<string, string | null>>(`SELECT certificate_number, ${TERM_COLUMNS.join(', ')} FROM ${relation} ORDER BY certificate_number`);
+    const recommendationsBefore = await readRecommendations();
+    const termsBefore = await readTerms('certificates');
+    expect(recommendationsBefore).toHaveLength(5);
+    // Not vacuous: the bulk rows hold texts in most term columns.
+    const filled = TERM_COLUMNS.filter((column) => termsBefore.some((r) => r[column] !== null));
+    expect(filled.length).toBeGreaterThan(30);
+
+    expect((await migrate(db)).applied).toBe(1);
+
+    // Every term column of certificates holds integers now, which certificates_decoded reads as the texts they were.
+    const types = await db.query<{ column_name: string; data_type: string }>(
+      `SELECT column_name, data_type FROM information_schema.columns WHERE table_name = 'certificates' AND column_name = ANY($1)`,
+      [TERM_COLUMNS],
+    );
+    expect(types).toHaveLength(TERM_COLUMNS.length);
+    expect(new Set(types.map((t) => t.data_type))).toEqual(new Set(['integer']));
+    const ids = await readTerms('certificates');
+    for (const column of filled) expect(ids.some((r) => typeof r[column] === 'number'), column).toBe(true);
+    expect(await readTerms('certificates_decoded')).toEqual(termsBefore);
+    // Each text stored once, however many rows and columns repeat it.
+    const [dictionary] = await db.query<{ terms: number; texts: number }>(`SELECT count(*)::int AS terms, count(DISTINCT value)::int AS texts FROM epc_terms`);
+    expect(dictionary!.terms).toBe(dictionary!.texts);
+
+    // The recommendations read back as they were, item numbers and all, from one set per certificate.
+    expect(await readRecommendations()).toEqual(recommendationsBefore);
+    const sets = await db.query<{ certificate_number: string; items: number[] }>(`SELECT certificate_number, items FROM recommendation_sets`);
+    expect(Object.fromEntries(sets.map((r) => [r.certificate_number, r.items]))).toEqual({ [home!]: [1, 2, 4], [office!]: [1, 2] });
   });
 });

@@ -1,11 +1,14 @@
 /**
  * The bulk file's values read the same way in both places that read them: the parser on the import's
  * worker thread (`registers/values.ts`) and the SQL functions of migration 0009 that upgrade 0.1.0's
- * stored rows and read API documents. One table of cases, both readers, every database.
+ * stored rows and read API documents; a term column's text both ways (the parser's TermWriter and
+ * `epc_term_id`) decodes to the same text. One table of cases, both readers, every database.
  */
 import { describe, expect, it } from 'vitest';
+import { TermWriter } from '../../src/bulk/terms.js';
+import { reserveTermIds, storeTerms } from '../../src/db/terms.js';
 import { registerFile } from '../../src/registers/index.js';
-import { documentValueSql } from '../../src/registers/sql.js';
+import { documentValueSql, typedSql } from '../../src/registers/sql.js';
 import { parseFieldValue, parseValue, UNREADABLE, type ValueType } from '../../src/registers/values.js';
 import { TARGETS } from '../helpers/databases.js';
 import { databasePerTest } from '../helpers/per-test-database.js';
@@ -20,6 +23,8 @@ const CASES: Record<Exclude<ValueType, 'text'>, string[]> = {
   ],
   band: ['C', 'c', ' e ', 'INVALID!', 'H', 'AB', '', 'A+', 'a+', 'A++', 'B+'],
   uprn: ['100023336956', 'UPRN-000000000123', 'UPRN-000000000000', '0', '12a', 'Not recorded', ''],
+  // Read as text: kept as written, sentinels and blanks included; only empty is NULL.
+  term: ['Cavity wall, filled cavity', 'Good', ' Good ', 'good', 'NO DATA!', 'INVALID!', '', 'tab\there', 'back\\slash', 'Good'],
 };
 
 /** What the import parser hands to COPY for a value (null: NULL, whether empty, a sentinel or unreadable). */
@@ -28,10 +33,12 @@ function viaJs(type: Exclude<ValueType, 'text'>, raw: string): string | null {
   return v === UNREADABLE ? null : v;
 }
 
-const SQL_TYPE: Record<Exclude<ValueType, 'text'>, string> = { integer: 'integer', real: 'real', date: 'date', timestamptz: 'timestamptz', band: 'text', uprn: 'bigint' };
+const SQL_TYPE: Record<Exclude<ValueType, 'text'>, string> = { term: 'integer', integer: 'integer', real: 'real', date: 'date', timestamptz: 'timestamptz', band: 'text', uprn: 'bigint' };
+/** A term id's text (`certificates_decoded` reads it so). */
+const decoded = (idExpr: string) => `(SELECT value FROM epc_terms WHERE id = (${idExpr}))`;
 /** One comparable text of a typed SQL value. */
 const asText = (type: Exclude<ValueType, 'text'>, expr: string) =>
-  type === 'timestamptz' ? `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')` : type === 'real' ? `(${expr})::float8::text` : `(${expr})::text`;
+  type === 'term' ? decoded(expr) : type === 'timestamptz' ? `to_char((${expr}) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')` : type === 'real' ? `(${expr})::float8::text` : `(${expr})::text`;
 
 describe.each(TARGETS)('bulk values on %s', (target) => {
   const fresh = databasePerTest(target);
@@ -39,17 +46,32 @@ describe.each(TARGETS)('bulk values on %s', (target) => {
   it('the SQL functions read every case as the import parser does, and the database takes what the parser writes', async () => {
     const { db } = fresh;
     for (const [type, values] of Object.entries(CASES) as Array<[Exclude<ValueType, 'text'>, string[]]>) {
-      // What COPY makes of the parser's text (the same input cast), against the SQL function on the raw value.
+      // What COPY makes of the parser's text (the same input cast), against the SQL reader on the raw value.
+      const written = type === 'term' ? await viaTermWriter(values) : values.map((raw) => viaJs(type, raw));
       const rows = await db.query<{ copied: string | null; sql: string | null }>(
-        `SELECT ${asText(type, `j::${SQL_TYPE[type]}`)} AS copied, ${asText(type, `epc_value_${type}(x)`)} AS sql
+        `SELECT ${asText(type, `j::${SQL_TYPE[type]}`)} AS copied, ${asText(type, typedSql(type, 'x'))} AS sql
          FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(x, j, n) ORDER BY n`,
-        [values, values.map((raw) => viaJs(type, raw))],
+        [values, written],
       );
       expect(rows.map((r) => r.copied), type).toEqual(rows.map((r) => r.sql));
       // Not vacuous: every type has values that read and values that do not.
       expect(rows.some((r) => r.sql !== null) && rows.some((r) => r.sql === null), type).toBe(true);
     }
+    // A term keeps its text as written (case and blanks too), stored once: the SQL writer finds the parser's.
+    const terms = await db.query<{ value: string }>(`SELECT value FROM epc_terms`);
+    expect(terms.map((t) => t.value).sort()).toEqual([...new Set(CASES.term.filter((v) => v !== ''))].sort());
   });
+
+  /** A term as the bulk parser writes it: the id its TermWriter gives, the new terms stored by COPY first. */
+  async function viaTermWriter(values: readonly string[]): Promise<Array<string | null>> {
+    const terms = new TermWriter({ known: [], first: await reserveTermIds(fresh.db, 100), size: 100 });
+    const ids = values.map((raw) => {
+      const text = viaJs('term', raw);
+      return text === null ? null : terms.id(text);
+    });
+    await storeTerms(fresh.db, new TextEncoder().encode(terms.takeNew()));
+    return ids;
+  }
 
   it('reads a display rating of 9999 as unknown in the file and in a document alike, and only in the columns that declare it', async () => {
     const field = registerFile('display').fields.find((f) => f.file === 'current_operational_rating')!;
@@ -77,5 +99,7 @@ describe.each(TARGETS)('bulk values on %s', (target) => {
     expect(parseValue('real', 'about 60')).toBe(UNREADABLE);
     expect(parseValue('real', 'NO DATA!')).toBeNull();
     expect(parseValue('text', 'NO DATA!')).toBe('NO DATA!');
+    expect(parseValue('term', 'NO DATA!')).toBe('NO DATA!');
+    expect(parseValue('term', ' Good ')).toBe(' Good ');
   });
 });

@@ -97,7 +97,7 @@ describe.each(TARGETS)('non-domestic and display bulk files on %s', (target) => 
       `SELECT certificate_number, register, source, registration_date::text AS day, current_energy_efficiency_band AS band, asset_rating, floor_area, building_level,
               building_emissions, new_build_benchmark, primary_energy_value, inspection_date::text AS inspection_date, lodgement_datetime, transaction_type,
               aircon_present, aircon_kw_rating, main_heating_fuel, address, local_authority_code, council, uprn, uprn_source, bulk_extra
-       FROM certificates`,
+       FROM certificates_decoded`,
     )).map((r) => [r.certificate_number, r]));
     expect(stored.size).toBe(rows.length);
     for (const row of rows) {
@@ -155,7 +155,7 @@ describe.each(TARGETS)('non-domestic and display bulk files on %s', (target) => 
       `SELECT certificate_number, register, current_operational_rating, yr1_operational_rating, yr2_operational_rating, current_energy_efficiency_band AS band,
               total_floor_area, annual_thermal_fuel_usage, typical_thermal_use, annual_electrical_fuel_usage, renewables_electrical, heating_co2, aircon_present,
               nominated_date::text AS nominated_date, lodgement_datetime, other_fuel_desc, country, bulk_extra
-       FROM certificates`,
+       FROM certificates_decoded`,
     )).map((r) => [r.certificate_number, r]));
     expect(stored.size).toBe(rows.length);
     const rating = (v: string | null | undefined) => (v === '9999' ? null : number(v));
@@ -218,7 +218,7 @@ describe.each(TARGETS)('non-domestic and display bulk files on %s', (target) => 
     await api.publishBulkFile();
     const files = { 'non-domestic': await download('non-domestic'), display: await download('display'), domestic: await download('domestic') };
     const snapshot = () => h.db.query(
-      `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY certificate_number)) FROM (SELECT certificate_number, register, source, bulk_extra, asset_rating, current_operational_rating, total_floor_area, current_energy_efficiency_band FROM certificates) c) AS certificates,
+      `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY certificate_number)) FROM (SELECT certificate_number, register, source, bulk_extra, asset_rating, current_operational_rating, total_floor_area, current_energy_efficiency_band, transaction_type, aircon_present, walls_description FROM certificates_decoded) c) AS certificates,
               (SELECT md5(string_agg(concat_ws(',', certificate_number, item, register, payback_type, recommendation_code, description, summary), '|' ORDER BY certificate_number, item)) FROM recommendations) AS recommendations`,
     );
     const first = await importAs('non-domestic', files['non-domestic'].path);

@@ -5,14 +5,16 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buffer } from 'node:stream/consumers';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import yazl from 'yazl';
 import { downloadBulkFile } from '../../src/bulk/download.js';
-import { importBulkFile } from '../../src/bulk/import.js';
+import { BULK_BATCH, importBulkFile } from '../../src/bulk/import.js';
 import { daysBetween, eachDay } from '../../src/days.js';
 import { formatStatus, readStatus } from '../../src/ops/status.js';
 import { Metrics } from '../../src/ops/metrics.js';
 import { backfill, syncOnce } from '../../src/sync/commands.js';
-import { BULK_COLUMNS, bulkCsv, bulkRecommendations, bulkRecord, generateDay, sparkCsvLine, startFakeApi, zipOf, type FakeApi } from '../fake-api/index.js';
+import { BULK_COLUMNS, BULK_RECOMMENDATION_COLUMNS, bulkCsv, bulkRecommendations, bulkRecord, generateDay, sparkCsvLine, startFakeApi, zipOf, type FakeApi } from '../fake-api/index.js';
 import { runCli, startCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
@@ -91,7 +93,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
         `SELECT certificate_number, registration_date::text AS day, current_energy_efficiency_band AS band, uprn, total_floor_area, floor_height,
                 number_heated_rooms, inspection_date::text AS inspection_date, lodgement_datetime, walls_description, glazed_type,
                 local_authority_code, council, uprn_source, address_line1, source, bulk_extra
-         FROM certificates`,
+         FROM certificates_decoded`,
       )).map((r) => [r.certificate_number, r]),
     );
     expect(stored.size).toBe(good);
@@ -150,7 +152,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
 
     // A second import of the same file changes nothing.
     const snapshot = () => h.db.query(
-      `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY certificate_number)) FROM certificates c) AS certificates,
+      `SELECT (SELECT md5(string_agg(c::text, '|' ORDER BY certificate_number)) FROM certificates_decoded c) AS certificates,
               (SELECT md5(string_agg(concat_ws(',', certificate_number, item, source, improvement_id, summary, description, indicative_cost), '|' ORDER BY certificate_number, item)) FROM recommendations) AS recommendations,
               (SELECT md5(string_agg(concat_ws(',', day, status, source, expected_count, stored_count), '|' ORDER BY day)) FROM sync_checkpoint) AS checkpoint`,
     );
@@ -165,6 +167,46 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     const walkedFileDays = searchRequests(api).filter((r) => r.day! <= '2026-10-05' && r.pageSize !== 1);
     expect(walkedFileDays).toEqual([]);
     expect(searchRequests(api).filter((r) => r.day === '2026-10-06' || r.day === '2026-10-07').length).toBeGreaterThan(0);
+  });
+
+  it('reads back every item of a certificate whose recommendations straddle two batches, in order, once each', async () => {
+    // The file's 1200 certificates; their recommendations laid out so that one certificate's first three
+    // items end the entry's first batch (a batch is BULK_BATCH records, and ends where a certificate
+    // does) and the rest come later, after other certificates', in its second: a file in no order.
+    const rows = [...api.store.visibleBetween('0000-00-00', '9999-99-99')];
+    const straddler = rows.find((r) => bulkRecommendations(r).length >= 6)!;
+    const own = bulkRecommendations(straddler);
+    const others = rows.filter((r) => r !== straddler).flatMap(bulkRecommendations);
+    const lines = [...others.slice(0, BULK_BATCH - 3), ...own.slice(0, 3), ...others.slice(BULK_BATCH - 3, BULK_BATCH + 10), ...own.slice(3), ...others.slice(BULK_BATCH + 10)];
+    expect(lines.length).toBeGreaterThan(BULK_BATCH + 3);
+    const zip = new yazl.ZipFile();
+    const entry = (columns: readonly string[], values: Array<Record<string, string | null>>) =>
+      Buffer.from([columns, ...values.map((v) => columns.map((c) => v[c] ?? null))].map(sparkCsvLine).join(''));
+    zip.addBuffer(entry(BULK_COLUMNS, rows.map(bulkRecord)), 'certificates-2026.csv');
+    zip.addBuffer(entry(BULK_RECOMMENDATION_COLUMNS, lines), 'recommendations-2026.csv');
+    zip.end();
+    const path = join(dir, 'straddling.zip');
+    writeFileSync(path, await buffer(zip.outputStream));
+
+    const expected = (of: (r: Record<string, string | null>) => boolean) => lines.filter(of)
+      .map((r) => ({ certificate_number: r.certificate_number, item: Number(r.improvement_item), improvement_id: r.improvement_id, summary: r.improvement_summary_text, description: r.improvement_descr_text || null, indicative_cost: r.indicative_cost }))
+      .sort((a, b) => a.certificate_number!.localeCompare(b.certificate_number!) || a.item - b.item);
+    const read = (where: string, params: unknown[] = []) => h.db.query(
+      `SELECT certificate_number, item, improvement_id, summary, description, indicative_cost FROM recommendations ${where} ORDER BY certificate_number, item`, params,
+    );
+    const batches = () => h.logs.filter((l) => l.includes('"msg":"bulk batch stored"') && l.includes('"entry":"recommendations-2026.csv"')).length;
+    for (const force of [false, true]) {
+      const report = await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger }, path, { force, now: NOW });
+      expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: rows.length, recommendationsImported: lines.length, recommendationsRejected: 0 });
+      expect(batches()).toBe(force ? 4 : 2);
+      // The straddling certificate: all its items, each once, in item order, as stored.
+      expect(await read('WHERE certificate_number = $1', [straddler.certificateNumber])).toEqual(expected((r) => r.certificate_number === straddler.certificateNumber));
+      expect(await h.db.query(`SELECT items FROM recommendation_sets WHERE certificate_number = $1`, [straddler.certificateNumber])).toEqual([
+        { items: bulkRecommendations(straddler).map((r) => Number(r.improvement_item)) },
+      ]);
+      // And every certificate's, after a first import and a forced second one alike.
+      expect(await read('')).toEqual(expected(() => true));
+    }
   });
 
   it('hands over only the days it imported: never a reject\'s day, never the day the file was made or later', async () => {
@@ -305,7 +347,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     // The fixture's values (test/fixtures/legacy-bulk/domestic.csv), typed.
     expect(await h.db.query(
       `SELECT uprn, current_energy_efficiency_band AS band, total_floor_area, inspection_date::text AS inspection_date, lodgement_datetime, region, bulk_extra
-       FROM certificates WHERE certificate_number = $1`,
+       FROM certificates_decoded WHERE certificate_number = $1`,
       [withUprn.certificateNumber],
     )).toEqual([{
       uprn: withUprn.uprn, band: withUprn.currentEnergyEfficiencyBand, total_floor_area: 55, inspection_date: '2020-05-04',

@@ -68,7 +68,7 @@ describe.each(TARGETS)('non-domestic and display documents with their recommenda
     }>(
       `SELECT certificate_number, asset_rating, current_energy_efficiency_band, floor_area, document #>> '{technical_information,floor_area}' AS doc_area,
               building_emissions, main_heating_fuel, inspection_date::text, related_certificate_number, document_status
-       FROM certificates ORDER BY certificate_number`,
+       FROM certificates_decoded ORDER BY certificate_number`,
     );
     expect(certificates).toHaveLength(10);
     for (const c of certificates) {

@@ -2,11 +2,14 @@
  * Faults from the API and bad input: the run ends with exactly the API's rows, within the rate limit,
  * saying what it retried and why; malformed rows are kept aside with reasons; the token never leaks.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { eachDay } from '../../src/days.js';
 import { backfill } from '../../src/sync/commands.js';
-import { FAKE_TOKEN, generateDay, startFakeApi, type FakeApi, type SearchRow } from '../fake-api/index.js';
+import { FAKE_TOKEN, bulkZip, generateDay, startFakeApi, type FakeApi, type SearchRow } from '../fake-api/index.js';
 import { runCli } from '../helpers/cli.js';
 import { TARGETS, createTestDatabase, type TestDatabase } from '../helpers/databases.js';
 import { fakeEnv, openHarness, type Harness } from '../helpers/harness.js';
@@ -138,7 +141,7 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
     await database.drop();
   });
 
-  it('runs as a role with only the documented grants, which can delete nothing but replaced recommendations', async () => {
+  it('runs as a role with only the documented grants, which can delete nothing but replaced recommendations; a bulk import too', async () => {
     (await database.open()).close(); // migrations applied by the owner
     const role = `epc_runtime_${process.pid}_${Date.now()}`;
     const admin = new pg.Client({ connectionString: database.url });
@@ -151,7 +154,8 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
     await admin.query(`GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await admin.query(`GRANT SELECT ON drizzle.__drizzle_migrations TO ${role}`);
     await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
-    await admin.query(`GRANT DELETE ON recommendations TO ${role}`);
+    await admin.query(`GRANT SELECT, UPDATE ON SEQUENCE epc_terms_id_seq TO ${role}`);
+    await admin.query(`GRANT DELETE ON recommendation_sets TO ${role}`);
     try {
       const url = new URL(database.url!);
       url.username = role;
@@ -160,8 +164,23 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
       expect(result.code, result.stderr).toBe(0);
       const asRole = new pg.Client({ connectionString: url.toString() });
       await asRole.connect();
+      // Dropped with the database below should an assertion end the test first: not an error of its own.
+      asRole.on('error', () => undefined);
       expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates`)).rows).toEqual([{ n: 50 }]);
       expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'api'`)).rows[0].n).toBeGreaterThan(0);
+      // A bulk file: its new terms take ids from a range the import reserves on the terms' sequence.
+      const dir = mkdtempSync(join(tmpdir(), 'epc-role-'));
+      try {
+        const file = join(dir, 'bulk.zip');
+        writeFileSync(file, await bulkZip(generateDay('2026-05-29', 30, { seed: 2 })));
+        const imported = await runCli(['import-bulk', '--file', file], { ...fakeEnv(api, database), DATABASE_URL: url.toString() });
+        expect(imported.code, imported.stderr).toBe(0);
+        expect(JSON.parse(imported.stdout)).toMatchObject({ outcome: 'succeeded', rowsImported: 30 });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+      expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates_decoded WHERE source = 'bulk' AND walls_description IS NOT NULL`)).rows[0].n).toBeGreaterThan(0);
+      expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'bulk' AND summary IS NOT NULL`)).rows[0].n).toBeGreaterThan(0);
       await expect(asRole.query(`DELETE FROM certificates`)).rejects.toThrow(/permission denied/);
       await asRole.end();
     } finally {

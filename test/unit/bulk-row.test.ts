@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCertificateRecord, parseRecommendationRecord, readHeader } from '../../src/bulk/row.js';
-import { copyPrefixes, registerFile } from '../../src/registers/index.js';
+import { TermWriter } from '../../src/bulk/terms.js';
+import { copyPrefixes, registerFile, type RegisterFile } from '../../src/registers/index.js';
 
 const file = registerFile('domestic');
 const prefix = copyPrefixes('domestic', 7);
@@ -17,68 +18,115 @@ function record(over: Record<string, string> = {}): string[] {
   return names.map((n) => over[n] ?? base[n] ?? '');
 }
 
-/** The COPY record back as column → value (null for \N). */
-function columns(copy: string): Record<string, string | null> {
+/** A COPY text field back as the text it holds. */
+const unescape = (v: string) => v.replace(/\\(.)/g, (_, c: string) => ({ t: '\t', n: '\n', r: '\r' })[c] ?? c);
+
+/**
+ * A term writer as an import's worker has it, and what `epc_terms` would hold after it: the texts it
+ * handed over (takeNew's COPY text) by id.
+ */
+function dictionary() {
+  const terms = new TermWriter({ known: [], first: 1, size: 1000 });
+  const texts = new Map<string, string>();
+  const text = (id: string): string => {
+    for (const line of terms.takeNew().split('\n').filter(Boolean)) {
+      const [key, value] = line.split('\t');
+      texts.set(key!, unescape(value!));
+    }
+    const found = texts.get(id);
+    if (found === undefined) throw new Error(`no term ${id}`);
+    return found;
+  };
+  return { terms, text };
+}
+
+/**
+ * The COPY record back as column → value (null for \N), a term column's id read back as its text, as
+ * `certificates_decoded` shows it. A term column must hold an id, never the text itself.
+ */
+function columnsOf(f: RegisterFile, copy: string, text: (id: string) => string): Record<string, string | null> {
   const values = copy.replace(/\n$/, '').split('\t').slice(2);
-  const cols = [...file.fields.map((f) => f.column), 'bulk_extra'];
-  return Object.fromEntries(cols.map((c, i) => [c, values[i] === '\\N' ? null : values[i]!]));
+  const fields = [...f.fields, { column: 'bulk_extra', type: 'text' as const }];
+  return Object.fromEntries(fields.map((field, i) => {
+    const v = values[i]!;
+    if (v === '\\N') return [field.column, null];
+    if (field.type !== 'term') return [field.column, unescape(v)];
+    expect(v, field.column).toMatch(/^\d+$/);
+    return [field.column, text(v)];
+  }));
 }
 
 describe('bulk certificate records', () => {
   const header = readHeader('certificates', names, file, 'certificates-2021.csv');
+  /** Parses a record with a fresh dictionary; the row as column → value (terms decoded). */
+  const parse = (fields: string[], h = header) => {
+    const { terms, text } = dictionary();
+    const parsed = parseCertificateRecord(fields, h, file.fields, prefix.certificates, LATEST, terms);
+    return { parsed, row: () => columnsOf(file, (parsed as { copy: string }).copy, text) };
+  };
 
-  it('types every column: numbers, dates, the lodgement time, the band and the UPRN', () => {
-    const parsed = parseCertificateRecord(record(), header, file.fields, prefix.certificates, LATEST);
+  it('types every column: numbers, dates, the lodgement time, the band and the UPRN; repeated texts as terms', () => {
+    const { parsed, row } = parse(record());
     expect(parsed).toMatchObject({ ok: true, key: '0000-0000-0000-0000-0001', day: '2021-02-22', extra: false });
-    const row = columns((parsed as { copy: string }).copy);
-    expect(row).toMatchObject({
+    expect(row()).toMatchObject({
       registration_date: '2021-02-22', total_floor_area: '62.35', number_habitable_rooms: '5', inspection_date: '2021-02-20',
       lodgement_datetime: '2021-02-22T10:12:13.123456+00:00', uprn: '100023336956', current_energy_efficiency_band: 'C',
-      address_line1: '1 Some "Street"', bulk_extra: null,
+      address_line1: '1 Some "Street"', walls_description: 'Cavity wall, as built, insulated (assumed)', roof_description: null, bulk_extra: null,
     });
   });
 
+  it('gives a text repeated across records one id, and hands it over once', () => {
+    const terms = new TermWriter({ known: [], first: 1, size: 1000 });
+    const copies = ['0001', '0002'].map((n) => {
+      const parsed = parseCertificateRecord(record({ certificate_number: `0000-0000-0000-0000-${n}`, roof_description: 'Pitched, 270 mm loft insulation' }), header, file.fields, prefix.certificates, LATEST, terms);
+      return (parsed as { copy: string }).copy;
+    });
+    // The two records' texts, handed over once between them.
+    const fresh = new Map(terms.takeNew().split('\n').filter(Boolean).map((line) => line.split('\t') as [string, string]));
+    expect([...fresh.values()].sort()).toEqual(['Cavity wall, as built, insulated (assumed)', 'Pitched, 270 mm loft insulation']);
+    const [first, second] = copies.map((copy) => columnsOf(file, copy, (id) => fresh.get(id)!));
+    expect(first).toMatchObject({ walls_description: 'Cavity wall, as built, insulated (assumed)', roof_description: 'Pitched, 270 mm loft insulation' });
+    expect(second).toEqual({ ...first, certificate_number: '0000-0000-0000-0000-0002' });
+    expect(copies[1]!.split('\t').slice(3)).toEqual(copies[0]!.split('\t').slice(3));
+  });
+
   it('keeps a certificate whose band is INVALID! with no band, and sentinels as NULL in typed columns only', () => {
-    const parsed = parseCertificateRecord(
-      record({ current_energy_rating: 'INVALID!', floor_height: 'NO DATA!', photo_supply: 'N/A', inspection_date: 'Not recorded', glazed_type: 'NO DATA!' }),
-      header, file.fields, prefix.certificates, LATEST,
-    );
+    const { parsed, row } = parse(record({ current_energy_rating: 'INVALID!', floor_height: 'NO DATA!', photo_supply: 'N/A', inspection_date: 'Not recorded', glazed_type: 'NO DATA!' }));
     expect(parsed.ok).toBe(true);
-    const row = columns((parsed as { copy: string }).copy);
-    expect(row).toMatchObject({ current_energy_efficiency_band: null, floor_height: null, photo_supply: null, inspection_date: null, glazed_type: 'NO DATA!', bulk_extra: null });
+    expect(row()).toMatchObject({ current_energy_efficiency_band: null, floor_height: null, photo_supply: null, inspection_date: null, glazed_type: 'NO DATA!', bulk_extra: null });
   });
 
   it('keeps a value a typed column cannot read, and columns it does not know, in bulk_extra', () => {
     const wider = readHeader('certificates', [...names, 'heat_pump_flag'], file, 'certificates-2021.csv');
     expect(wider.unknown).toEqual([[names.length, 'heat_pump_flag']]);
-    const parsed = parseCertificateRecord([...record({ total_floor_area: 'about 60', lodgement_datetime: 'yesterday' }), 'Y'], wider, file.fields, prefix.certificates, LATEST);
+    const { parsed, row } = parse([...record({ total_floor_area: 'about 60', lodgement_datetime: 'yesterday' }), 'Y'], wider);
     expect(parsed).toMatchObject({ ok: true, extra: true });
-    const row = columns((parsed as { copy: string }).copy);
-    expect(row.total_floor_area).toBeNull();
-    expect(row.lodgement_datetime).toBeNull();
-    expect(JSON.parse(row.bulk_extra!)).toEqual({ total_floor_area: 'about 60', lodgement_datetime: 'yesterday', heat_pump_flag: 'Y' });
+    const values = row();
+    expect(values.total_floor_area).toBeNull();
+    expect(values.lodgement_datetime).toBeNull();
+    expect(JSON.parse(values.bulk_extra!)).toEqual({ total_floor_area: 'about 60', lodgement_datetime: 'yesterday', heat_pump_flag: 'Y' });
   });
 
   it('reads the older upper-case file: dd/mm/yyyy dates, UPRN- prefixes, lower-case bands, repeated names', () => {
     const legacy = ['CERTIFICATE_NUMBER', 'UPRN', 'CURRENT_ENERGY_RATING', 'LODGEMENT_DATE', 'LODGEMENT_DATETIME', 'FLOOR_DESCRIPTION', 'FLOOR_DESCRIPTION'];
     const h = readHeader('certificates', legacy, file, 'certificates.csv');
-    const parsed = parseCertificateRecord(['0000-0000-0000-0000-0002', 'UPRN-000000000123', 'e', '22/02/2021', '22/02/2021 00:00', 'Solid', 'Solid'], h, file.fields, prefix.certificates, LATEST);
-    const row = columns((parsed as { copy: string }).copy);
-    expect(row).toMatchObject({ uprn: '123', current_energy_efficiency_band: 'E', registration_date: '2021-02-22', lodgement_datetime: '2021-02-22T00:00:00+00:00', floor_description: 'Solid', bulk_extra: null });
+    const { row } = parse(['0000-0000-0000-0000-0002', 'UPRN-000000000123', 'e', '22/02/2021', '22/02/2021 00:00', 'Solid', 'Solid'], h);
+    expect(row()).toMatchObject({ uprn: '123', current_energy_efficiency_band: 'E', registration_date: '2021-02-22', lodgement_datetime: '2021-02-22T00:00:00+00:00', floor_description: 'Solid', bulk_extra: null });
     // A repeat that differs from the first is kept, not dropped.
-    const differs = parseCertificateRecord(['0000-0000-0000-0000-0002', '', '', '22/02/2021', '', 'Solid', 'Suspended'], h, file.fields, prefix.certificates, LATEST);
-    expect(JSON.parse(columns((differs as { copy: string }).copy).bulk_extra!)).toEqual({ floor_description__6: 'Suspended' });
+    const differs = parse(['0000-0000-0000-0000-0002', '', '', '22/02/2021', '', 'Solid', 'Suspended'], h);
+    expect(JSON.parse(differs.row().bulk_extra!)).toEqual({ floor_description__6: 'Suspended' });
   });
 
   it('rejects only rows that are really broken, with the reason', () => {
-    const reject = (over: Record<string, string>) => parseCertificateRecord(record(over), header, file.fields, prefix.certificates, LATEST);
+    const reject = (over: Record<string, string>) => parse(record(over)).parsed;
     expect(reject({ certificate_number: '' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^certificate_number is not/) });
     expect(reject({ certificate_number: '0000-0000-0000-0000-00X1' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^certificate_number/) });
     expect(reject({ lodgement_date: '2021-02-30' })).toMatchObject({ ok: false, reason: expect.stringMatching(/^lodgement_date is not a date/) });
     expect(reject({ lodgement_date: '2031-01-01' })).toMatchObject({ ok: false, reason: expect.stringMatching(/after 2026-11-30/), day: null });
-    expect(parseCertificateRecord(record().slice(0, 10), header, file.fields, prefix.certificates, LATEST)).toMatchObject({ ok: false, reason: 'row has 10 fields, the header 93' });
-    // PostgreSQL text cannot hold NUL, in a text column or anywhere else.
+    expect(parse(record().slice(0, 10)).parsed).toMatchObject({ ok: false, reason: 'row has 10 fields, the header 93' });
+    // PostgreSQL text cannot hold NUL, in a text column, a term column or anywhere else.
     expect(reject({ address2: 'Flat\u00001' })).toMatchObject({ ok: false, reason: 'row contains a NUL character', day: '2021-02-22' });
+    expect(reject({ roof_description: 'Pitched\u0000' })).toMatchObject({ ok: false, reason: 'row contains a NUL character', day: '2021-02-22' });
     // Never a reject: an odd lodgement time, an odd UPRN, a sentinel anywhere.
     expect(reject({ lodgement_datetime: '2021/02/22 10am', uprn: 'not known', current_energy_efficiency: 'INVALID!' }).ok).toBe(true);
   });
@@ -88,16 +136,42 @@ describe('bulk certificate records', () => {
   });
 });
 
+/** A recommendation's values with its term ids read back as text. */
+function recommendationOf(parsed: ReturnType<typeof parseRecommendationRecord>, f: RegisterFile, text: (id: string) => string) {
+  if (!parsed.ok) return parsed;
+  const declared = f.recommendations.filter((x) => x.column !== 'certificate_number' && x.column !== 'item');
+  expect(parsed.values).toHaveLength(declared.length);
+  const values = Object.fromEntries(declared.map((x, i) => {
+    const v = parsed.values[i] ?? null;
+    if (v === null || x.type !== 'term') return [x.column, v];
+    expect(v, x.column).toMatch(/^\d+$/);
+    return [x.column, text(v)];
+  }));
+  return { ok: true, certificate: parsed.certificate, item: parsed.item, values };
+}
+
 describe('bulk recommendation records', () => {
   const header = readHeader('recommendations', file.recommendations.map((f) => f.file), file, 'recommendations-2021.csv');
 
   it('keys a recommendation by certificate and item and keeps its texts', () => {
-    const parsed = parseRecommendationRecord(['0000-0000-0000-0000-0001', '2', '5', 'Increase loft insulation to 270 mm', 'Loft, "thick", insulation', '£100 - £350'], header, file.recommendations, prefix.recommendations);
-    expect(parsed).toMatchObject({ ok: true, key: '0000-0000-0000-0000-0001#2', copy: 'domestic\tbulk\t7\t0000-0000-0000-0000-0001\t2\t5\tIncrease loft insulation to 270 mm\tLoft, "thick", insulation\t£100 - £350\n' });
+    const { terms, text } = dictionary();
+    const parsed = parseRecommendationRecord(['0000-0000-0000-0000-0001', '2', '5', 'Increase loft insulation to 270 mm', 'Loft, "thick", insulation', '£100 - £350'], header, file.recommendations, terms);
+    expect(recommendationOf(parsed, file, text)).toEqual({
+      ok: true, certificate: '0000-0000-0000-0000-0001', item: '2',
+      values: { improvement_id: '5', summary: 'Increase loft insulation to 270 mm', description: 'Loft, "thick", insulation', indicative_cost: '£100 - £350' },
+    });
+    // The same texts again: the same ids, nothing new to store.
+    const again = parseRecommendationRecord(['0000-0000-0000-0000-0002', '1', '5', 'Increase loft insulation to 270 mm', '', '£100 - £350'], header, file.recommendations, terms);
+    expect(again).toMatchObject({ ok: true, certificate: '0000-0000-0000-0000-0002', item: '1' });
+    expect((again as { values: unknown[] }).values).toEqual([...(parsed as { values: Array<string | null> }).values.slice(0, 2), null, (parsed as { values: Array<string | null> }).values[3]]);
+    expect(terms.takeNew()).toBe('');
   });
 
-  it('rejects a recommendation with no item', () => {
-    expect(parseRecommendationRecord(['0000-0000-0000-0000-0001', '', '5', 'x', 'y', ''], header, file.recommendations, prefix.recommendations)).toMatchObject({ ok: false, reason: expect.stringMatching(/^improvement_item/) });
+  it('rejects a recommendation with no item, an item beyond the stored range, or a NUL', () => {
+    const parse = (fields: string[]) => parseRecommendationRecord(fields, header, file.recommendations, dictionary().terms);
+    expect(parse(['0000-0000-0000-0000-0001', '', '5', 'x', 'y', ''])).toMatchObject({ ok: false, reason: expect.stringMatching(/^improvement_item/) });
+    expect(parse(['0000-0000-0000-0000-0001', '40000', '5', 'x', 'y', ''])).toMatchObject({ ok: false, reason: 'improvement_item is out of range: "40000"' });
+    expect(parse(['0000-0000-0000-0000-0001', '1', '5', 'x\u0000', 'y', ''])).toMatchObject({ ok: false, reason: 'row contains a NUL character' });
   });
 });
 
@@ -106,14 +180,11 @@ describe('bulk records of the non-domestic and display files', () => {
   const display = registerFile('display');
   const names = (f: typeof file) => f.fields.map((x) => x.file);
   const recordOf = (f: typeof file, values: Record<string, string>) => names(f).map((n) => values[n] ?? '');
-  const columnsOf = (f: typeof file, copy: string) => {
-    const values = copy.replace(/\n$/, '').split('\t').slice(2);
-    return Object.fromEntries([...f.fields.map((x) => x.column), 'bulk_extra'].map((c, i) => [c, values[i] === '\\N' ? null : values[i]!]));
-  };
   const parse = (f: typeof file, values: Record<string, string>) => {
-    const parsed = parseCertificateRecord(recordOf(f, values), readHeader('certificates', names(f), f, 'certificates-2024.csv'), f.fields, copyPrefixes(f.register, 7).certificates, LATEST);
+    const { terms, text } = dictionary();
+    const parsed = parseCertificateRecord(recordOf(f, values), readHeader('certificates', names(f), f, 'certificates-2024.csv'), f.fields, copyPrefixes(f.register, 7).certificates, LATEST, terms);
     expect(parsed.ok).toBe(true);
-    return columnsOf(f, (parsed as { copy: string }).copy);
+    return columnsOf(f, (parsed as { copy: string }).copy, text);
   };
 
   it('types a CEPC: the A+ band of a negative asset rating, the lodgement time, an unknown air-conditioning rating, sentinels', () => {
@@ -156,14 +227,17 @@ describe('bulk records of the non-domestic and display files', () => {
 
   it('keys a report recommendation by certificate and item, with its payback and code; the number that only repeats the certificate is not the report\'s', () => {
     const header = readHeader('recommendations', display.recommendations.map((f) => f.file), display, 'recommendations-2024.csv');
-    const prefix = copyPrefixes('display', 7).recommendations;
+    const { terms, text } = dictionary();
+    const parse = (fields: string[]) => recommendationOf(parseRecommendationRecord(fields, header, display.recommendations, terms), display, text);
     const number = '0000-0000-0000-0000-0012';
-    expect(parseRecommendationRecord([number, number, 'SHORT', '2', 'EPC-L7', 'Introduce HF (high frequency) ballasts, "now"'], header, display.recommendations, prefix)).toMatchObject({
-      ok: true, key: `${number}#2`, copy: `display\tbulk\t7\t${number}\t\\N\tSHORT\t2\tEPC-L7\tIntroduce HF (high frequency) ballasts, "now"\n`,
+    expect(parse([number, number, 'SHORT', '2', 'EPC-L7', 'Introduce HF (high frequency) ballasts, "now"'])).toEqual({
+      ok: true, certificate: number, item: '2',
+      values: { related_certificate_number: null, payback_type: 'SHORT', recommendation_code: 'EPC-L7', description: 'Introduce HF (high frequency) ballasts, "now"' },
     });
-    expect(parseRecommendationRecord([number, '0000-0000-0000-0000-0099', 'OTHER', '5', '', 'Own words'], header, display.recommendations, prefix)).toMatchObject({
-      ok: true, copy: `display\tbulk\t7\t${number}\t0000-0000-0000-0000-0099\tOTHER\t5\t\\N\tOwn words\n`,
+    expect(parse([number, '0000-0000-0000-0000-0099', 'OTHER', '5', '', 'Own words'])).toEqual({
+      ok: true, certificate: number, item: '5',
+      values: { related_certificate_number: '0000-0000-0000-0000-0099', payback_type: 'OTHER', recommendation_code: null, description: 'Own words' },
     });
-    expect(parseRecommendationRecord([number, number, 'LONG', '', 'EPC-R5', 'x'], header, display.recommendations, prefix)).toMatchObject({ ok: false, reason: expect.stringMatching(/^recommendation_item is not a whole number/) });
+    expect(parse([number, number, 'LONG', '', 'EPC-R5', 'x'])).toMatchObject({ ok: false, reason: expect.stringMatching(/^recommendation_item is not a whole number/) });
   });
 });

@@ -35,14 +35,14 @@ describe('whether a run seeds from the bulk file', () => {
 });
 
 describe('what the seed will need', () => {
-  it('for the real file: ~28 million certificates, ~65 GB before headroom, ~0.5 h on a server and ~0.65 h on PGlite at the measured rates', () => {
+  it('for the real file: ~28 million certificates, ~28 GB before headroom, ~0.35 h on a server and ~0.43 h on PGlite at the measured rates', () => {
     const server = estimateSeed(REAL_FILE, 0, 'postgres');
     expect(server.certificates).toBe(28_000_000);
     expect(server.downloadBytes).toBe(REAL_FILE);
-    // BENCHMARKS.md: 64.9 GB for both tables; 10% headroom on top.
-    expect(server.databaseBytes / 1.1 / 1e9).toBeCloseTo(65.3, 1);
-    expect(server.importSeconds / 3600).toBeCloseTo(0.52, 2);
-    expect(estimateSeed(REAL_FILE, 0, 'pglite').importSeconds / 3600).toBeCloseTo(0.65, 2);
+    // BENCHMARKS.md: 27.5 GB for both tables; 10% headroom on top.
+    expect(server.databaseBytes / 1.1 / 1e9).toBeCloseTo(27.6, 1);
+    expect(server.importSeconds / 3600).toBeCloseTo(0.35, 2);
+    expect(estimateSeed(REAL_FILE, 0, 'pglite').importSeconds / 3600).toBeCloseTo(0.43, 2);
   });
 
   it('downloads only what is not on disk yet, and counts what an interrupted seed stored already', () => {

@@ -189,6 +189,8 @@ try {
     `| of which the table's own pages (TOAST ${per(median.disk!.toast)}) / indexes | ${per(median.disk!.table)} / ${per(median.disk!.total - median.disk!.table)} ` +
       `(${Object.entries(median.disk!.indexes).map(([name, bytes]) => `${name} ${per(bytes)}`).join(', ')}) | |`,
     `| recommendations: table and primary key, per recommendation | ${fmt(stats(perRecommendation))} | (reported) |`,
+    // The texts the term columns refer to, stored once: what the certificates' ids cost besides themselves.
+    `| the term dictionary (epc_terms and its indexes), per certificate | ${(median.disk!.terms! / median.rows).toFixed(1)} | |`,
     `| for comparison, 1b's table (93 text columns + primary key), per certificate | ${fmt(stats(ceilingPerRow))} | |`,
   );
 

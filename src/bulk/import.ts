@@ -117,12 +117,13 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let error: Error | null = null;
   let cutoffDay: string | null = null;
   let daysHandedOver = 0;
-  let reserved: { first: number; last: number } | null = null;
+  /** The last id of the range reserved for new terms, given back (what is unused of it) at the end. */
+  let lastReserved: number | null = null;
   try {
     await checkHeaders(path, file);
     const known = await run.db('reading the term dictionary', () => readTerms(db));
     const firstId = await run.db('reserving term ids', () => reserveTermIds(db, PARSE_WORKERS * TERM_IDS_PER_WORKER));
-    reserved = { first: firstId, last: firstId + PARSE_WORKERS * TERM_IDS_PER_WORKER - 1 };
+    lastReserved = firstId + PARSE_WORKERS * TERM_IDS_PER_WORKER - 1;
     const terms = { known, first: firstId, size: TERM_IDS_PER_WORKER };
     // The workers parse the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId, terms }, PARSE_WORKERS)) {
@@ -178,9 +179,8 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     if (!run.signal.aborted) run.fail(error);
   } finally {
     progress.stop();
-    if (reserved) {
-      const { last } = reserved;
-      await releaseTermIds(db, last).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not give back the unused term ids; nothing is wrong, ids are only skipped'));
+    if (lastReserved !== null) {
+      await releaseTermIds(db, lastReserved).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not give back the unused term ids; nothing is wrong, ids are only skipped'));
     }
   }
   run.counts.daysDone = daysHandedOver;

@@ -29,10 +29,6 @@ export class RecommendationSets {
     return !had;
   }
 
-  get certificates(): number {
-    return this.sets.size;
-  }
-
   /** COPY text: `prefix` + certificate number + items + one array per value, a row per certificate. */
   take(prefix: string): string {
     const rows: string[] = [];

@@ -10,6 +10,7 @@ import { checkRange, loadConfig } from './config/load.js';
 import type { Config } from './config/types.js';
 import { openContext, type Context } from './context.js';
 import { runDaemon } from './daemon.js';
+import { buildDeferredIndexes } from './db/deferred-indexes.js';
 import { newestQueryableDay, isIsoDay } from './days.js';
 import { ConfigError, hasCode } from './errors.js';
 import { tellOperator } from './operator.js';
@@ -184,8 +185,10 @@ export async function main(argv: readonly string[], env: NodeJS.ProcessEnv = pro
 
   program
     .command('migrate')
-    .description('apply database migrations and exit')
+    .description('apply database migrations (and build any index a killed first bulk load left unbuilt) and exit')
     .action(() => run(false, async (ctx) => {
+      const built = await buildDeferredIndexes(ctx.db);
+      if (built.length > 0) ctx.logger.info({ indexes: built }, 'built the indexes an interrupted bulk import had deferred');
       ctx.logger.info('database schema is up to date');
       return EXIT_OK;
     }));

@@ -1,14 +1,17 @@
 /**
  * Turns the records of one CSV entry into batches, synchronously: the header first, then each record
- * parsed (`row.ts`), de-duplicated by key within the batch, tallied per lodgement day, and cut into a
- * batch every `batchSize` records. Pure bookkeeping; `batches.ts` feeds it and ships what it makes.
+ * parsed (from its bytes, `record-bytes.ts`, or as strings, `row.ts`), de-duplicated by key within the
+ * batch, tallied per lodgement day, and cut into a batch every `batchSize` records. Pure bookkeeping;
+ * `batches.ts` feeds it and ships what it makes.
  */
-import Papa from 'papaparse';
 import type { RejectedRow } from '../db/rejects.js';
 import { setFields, type RegisterFile } from '../registers/index.js';
 import type { ParsedBatch } from './batches.js';
+import { ByteSink } from './byte-sink.js';
+import { recordFields, recordText, type ScannedRecord } from './csv-scan.js';
+import { CertificateBytes, RecommendationBytes } from './record-bytes.js';
 import { RecommendationSets } from './recommendation-sets.js';
-import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind } from './row.js';
+import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind, type ParsedRecommendation } from './row.js';
 import type { TermWriter } from './terms.js';
 
 const encoder = new TextEncoder();
@@ -20,7 +23,12 @@ export interface EntryInfo {
 
 export class EntryBatcher {
   private header: BulkHeader | null = null;
-  private records: string[] = [];
+  private bytePath: CertificateBytes | RecommendationBytes | null = null;
+  /** The batch's certificates as COPY text, and where each record begins in it. */
+  private readonly out = new ByteSink();
+  private records: number[] = [];
+  /** Records a later one with the same key replaced (their index in `records`). */
+  private replaced = new Set<number>();
   private keys = new Map<string, number>();
   private perDay = new Map<string, [number, number]>();
   private batch = EntryBatcher.empty();
@@ -48,31 +56,67 @@ export class EntryBatcher {
     return this.header !== null;
   }
 
-  /** Reads one record; returns true when a batch is full and should be taken. */
+  /** Reads one record given as fields; returns true when a batch is full and should be taken. */
   add(record: string[]): boolean {
+    // The fields written back as CSV: the raw text a reject keeps.
+    return this.addFields(record, () => record.map((f) => (/[",\r\n]/.test(f) ? `"${f.replaceAll('"', '""')}"` : f)).join(','));
+  }
+
+  /**
+   * Reads one record as the scanner found it in the file's bytes (the byte path, or the fields as
+   * strings where it declines); returns true when a batch is full and should be taken.
+   */
+  addScanned(r: ScannedRecord): boolean {
+    if (r.broken !== null && this.header) {
+      this.reject(null, `unreadable CSV: ${r.broken}`, recordText(r));
+      return this.batch.read >= (this.entry.kind === 'certificates' ? 1 : 2) * this.batchSize;
+    }
+    if (this.bytePath instanceof CertificateBytes) {
+      const mark = this.out.length;
+      const written = this.bytePath.write(r, this.out);
+      if (written) {
+        this.stored(written.key, written.day, written.extra, mark);
+        return this.batch.read >= this.batchSize;
+      }
+    } else if (this.bytePath) {
+      const parsed = this.bytePath.read(r);
+      if (parsed) return this.addRecommendation({ ok: true, ...parsed }, () => recordText(r));
+    }
+    return this.addFields(recordFields(r), () => recordText(r));
+  }
+
+  private addFields(record: string[], raw: () => string): boolean {
     if (!this.header) {
       this.header = readHeader(this.entry.kind, record, this.file, this.entry.name);
       this.batch.newColumns = this.header.unknown.map(([, name]) => name);
+      this.bytePath = this.entry.kind === 'certificates'
+        ? new CertificateBytes(this.header, this.file.fields, this.prefix, this.latestDay, this.terms)
+        : new RecommendationBytes(this.header, this.file.recommendations, this.terms);
       return false;
     }
-    if (this.entry.kind === 'recommendations') return this.addRecommendation(record, this.header);
+    if (this.entry.kind === 'recommendations') return this.addRecommendation(parseRecommendationRecord(record, this.header, this.file.recommendations, this.terms), raw);
     const parsed = parseCertificateRecord(record, this.header, this.file.fields, this.prefix, this.latestDay, this.terms);
-    if (!parsed.ok) {
-      // The parser hands over fields, not lines: the raw text kept is the record written back as CSV.
-      this.reject(parsed.day, parsed.reason, Papa.unparse([record], { newline: '\n' }));
-    } else {
-      this.batch.read += 1;
-      // A statement may not touch one key twice: a repeated record replaces the earlier one.
-      const earlier = this.keys.get(parsed.key);
-      if (earlier === undefined) {
-        this.keys.set(parsed.key, this.records.length);
-        this.records.push(parsed.copy);
-        this.batch.rows += 1;
-        if (parsed.extra) this.batch.withExtra += 1;
-        this.tally(parsed.day, 1, 0);
-      } else this.records[earlier] = parsed.copy;
+    if (!parsed.ok) this.reject(parsed.day, parsed.reason, raw());
+    else {
+      const mark = this.out.length;
+      this.out.text(parsed.copy);
+      this.stored(parsed.key, parsed.day, parsed.extra, mark);
     }
     return this.batch.read >= this.batchSize;
+  }
+
+  /** A certificate written to the batch's COPY text from `mark` on. */
+  private stored(key: string, day: string | null, extra: boolean, mark: number): void {
+    this.batch.read += 1;
+    // A statement may not touch one key twice: a repeated record replaces the earlier one.
+    const earlier = this.keys.get(key);
+    this.keys.set(key, this.records.length);
+    this.records.push(mark);
+    if (earlier === undefined) {
+      this.batch.rows += 1;
+      if (extra) this.batch.withExtra += 1;
+      this.tally(day, 1, 0);
+    } else this.replaced.add(earlier);
   }
 
   /**
@@ -81,10 +125,9 @@ export class EntryBatcher {
    * batches would make the second batch's straight COPY fail on its key, and the whole batch take the
    * slower staged merge.
    */
-  private addRecommendation(record: string[], header: BulkHeader): boolean {
-    const parsed = parseRecommendationRecord(record, header, this.file.recommendations, this.terms);
+  private addRecommendation(parsed: ParsedRecommendation, raw: () => string): boolean {
     if (!parsed.ok) {
-      this.reject(null, parsed.reason, Papa.unparse([record], { newline: '\n' }));
+      this.reject(null, parsed.reason, raw());
       return this.batch.read >= 2 * this.batchSize;
     }
     if (this.batch.read >= this.batchSize && parsed.certificate !== this.lastCertificate) {
@@ -116,15 +159,14 @@ export class EntryBatcher {
   take(bytesRead: number, bytesTotal: number | null): ParsedBatch {
     const done: ParsedBatch = {
       kind: this.entry.kind, entry: this.entry.name, ...this.batch,
-      // Joined once per batch: appending to one growing string costs a flattening per row.
-      copy: encoder.encode(this.entry.kind === 'certificates' ? this.records.join('') : this.sets.take(this.prefix)),
+      // Certificates written as bytes as they were read; a batch of recommendation sets encoded once.
+      copy: this.entry.kind === 'certificates' ? this.takeCertificates() : encoder.encode(this.sets.take(this.prefix)),
       // After the records: the terms they brought, stored before them in the same transaction.
       terms: encoder.encode(this.terms.takeNew()),
       days: [...this.perDay].map(([day, [stored, rejected]]): [string, number, number] => [day, stored, rejected]),
       bytesRead, bytesTotal,
     };
     this.batch = EntryBatcher.empty();
-    this.records = [];
     this.keys = new Map();
     this.perDay.clear();
     if (this.carried) {
@@ -132,6 +174,17 @@ export class EntryBatcher {
       this.carried = null;
     }
     return done;
+  }
+
+  /** The batch's certificates, each key's last record only. */
+  private takeCertificates(): Uint8Array {
+    const { records, replaced } = this;
+    const end = this.out.length;
+    this.records = [];
+    this.replaced = new Set();
+    if (replaced.size === 0) return this.out.take();
+    const keep = records.map((from, i): [number, number] => [from, records[i + 1] ?? end]).filter((_, i) => !replaced.has(i));
+    return this.out.take(keep);
   }
 
   private tally(day: string | null, stored: number, rejected: number): void {

@@ -4,13 +4,11 @@
  * reasons and raw text, and its per-day tallies. No database here: this runs on a worker thread
  * (`parse-worker.ts`), so parsing overlaps with the database writing the batch before.
  */
-import { Transform } from 'node:stream';
-import { StringDecoder } from 'node:string_decoder';
-import Papa from 'papaparse';
 import type { RejectedRow } from '../db/rejects.js';
 import { BulkFileError } from '../errors.js';
 import { copyPrefixes, registerFile } from '../registers/index.js';
 import { EntryBatcher } from './batcher.js';
+import { CsvScanner } from './csv-scan.js';
 import type { EntryKind } from './row.js';
 import { TermWriter, type TermSeed } from './terms.js';
 import { openBulkFile, shareOf, type CsvEntry } from './source.js';
@@ -75,108 +73,25 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
 }
 
 /**
- * One entry through Papa Parse, several times faster than csv-parse on the file's 93-column rows
- * (BENCHMARKS.md); it reads Spark's quoting (doubled quotes, quoted newlines) and the older files'
- * CRLF alike. Rows arrive a chunk at a time in a callback, not one by one through an async iterator
- * (which cost more than the parsing); the parser pauses while a full batch waits to be taken.
+ * One entry through the byte scanner (`csv-scan.ts`): each piece the entry's stream gives is scanned
+ * for whole records, which go to the batcher; the unfinished record at a piece's end waits for the
+ * next. A full batch is yielded before the stream is read further, so however far the database lags,
+ * a worker holds a batch and a piece (the stream's own buffer is small).
  */
 async function* parseEntry(entry: CsvEntry, batcher: EntryBatcher, progress: { bytesRead: number; bytesTotal: number | null }): AsyncGenerator<ParsedBatch> {
-  // Bytes counted for progress, and decoded here so a character split between two chunks stays whole.
-  // Papa queues every chunk its input emits and pausing its parser does not stop that input, so the
-  // backpressure is here: a chunk is not acknowledged (and the ZIP entry not read further) while two
-  // are waiting to be parsed. Memory stays flat however far the database lags.
-  const utf8 = new StringDecoder('utf8');
-  let waiting = 0;
-  let held: (() => void) | null = null;
-  const parsedOne = () => {
-    waiting = Math.max(0, waiting - 1);
-    if (held && waiting < 2) {
-      const release = held;
-      held = null;
-      release();
-    }
-  };
-  const decode = new Transform({
-    readableObjectMode: true,
-    transform(chunk: Buffer, _encoding, done) {
-      progress.bytesRead += chunk.length;
-      const text = utf8.write(chunk);
-      if (text === '') return done();
-      waiting += 1;
-      this.push(text);
-      if (waiting < 2) done();
-      else held = () => done();
-    },
-    flush(done) {
-      done(null, utf8.end());
-    },
-  });
+  const scanner = new CsvScanner(entry.name);
   const raw = await entry.open();
-  raw.on('error', (error) => decode.destroy(error));
-  raw.pipe(decode);
-
-  const ready: ParsedBatch[] = [];
-  let failure: Error | null = null;
-  let finished = false;
-  let parser: Papa.Parser | null = null;
-  let paused = false;
-  let wake: (() => void) | null = null;
-  const signal = () => {
-    wake?.();
-    wake = null;
-  };
-  decode.on('error', (error) => {
-    failure = error;
-    signal();
-  });
-  Papa.parse(decode as unknown as NodeJS.ReadableStream, {
-    header: false,
-    // Spark writes commas; left to guess, Papa might pick a tab or semicolon inside the values.
-    delimiter: ',',
-    skipEmptyLines: true,
-    chunk(results: Papa.ParseResult<string[]>, p: Papa.Parser) {
-      parser = p;
-      parsedOne();
-      try {
-        const broken = new Map(results.errors.map((e) => [e.row, e.message]));
-        results.data.forEach((record, i) => {
-          const error = broken.get(i);
-          if (error !== undefined && batcher.hasHeader) {
-            batcher.reject(null, `unreadable CSV: ${error}`, Papa.unparse([record], { newline: '\n' }));
-          } else if (batcher.add(record)) ready.push(batcher.take(progress.bytesRead, progress.bytesTotal));
-        });
-      } catch (error) {
-        failure = error as Error;
-        p.abort();
-      }
-      if (ready.length > 0 && !paused) {
-        paused = true;
-        p.pause();
-      }
-      signal();
-    },
-    complete() {
-      finished = true;
-      signal();
-    },
-    error(error: Error) {
-      failure = error;
-      signal();
-    },
-  });
+  const ready = () => batcher.take(progress.bytesRead, progress.bytesTotal);
   try {
-    for (;;) {
-      while (ready.length > 0) yield ready.shift()!;
-      if (failure) throw failure;
-      if (finished) break;
-      if (paused && parser) {
-        paused = false;
-        (parser as Papa.Parser).resume();
-      } else await new Promise<void>((resolve) => (wake = resolve));
+    for await (const chunk of raw as AsyncIterable<Buffer>) {
+      progress.bytesRead += chunk.length;
+      scanner.push(chunk);
+      while (scanner.next()) if (batcher.addScanned(scanner.record)) yield ready();
     }
+    scanner.finish();
+    while (scanner.next()) if (batcher.addScanned(scanner.record)) yield ready();
   } finally {
-    raw.unpipe(decode);
     raw.destroy();
   }
-  if (!batcher.empty) yield batcher.take(progress.bytesRead, progress.bytesTotal);
+  if (!batcher.empty) yield ready();
 }

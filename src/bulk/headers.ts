@@ -4,27 +4,28 @@
  * the entries out between them, and the non-domestic and display recommendations entries look alike:
  * only a certificates entry tells those two apart).
  */
-import { StringDecoder } from 'node:string_decoder';
-import Papa from 'papaparse';
 import type { RegisterFile } from '../registers/index.js';
+import { CsvScanner, recordFields } from './csv-scan.js';
 import { readHeader } from './row.js';
 import { openBulkFile, type CsvEntry } from './source.js';
 
 /** A header line is short; this much text without a line end is no header. */
 const HEADER_LIMIT = 1 << 20;
 
-async function firstLine(entry: CsvEntry): Promise<string | null> {
+/** The entry's first record's fields, read as the import reads them; null for an empty entry. */
+async function firstRecord(entry: CsvEntry): Promise<string[] | null> {
   const stream = await entry.open();
-  const utf8 = new StringDecoder('utf8');
-  let text = '';
+  const scanner = new CsvScanner(entry.name);
+  let read = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      text += utf8.write(chunk);
-      const end = text.indexOf('\n');
-      if (end >= 0) return text.slice(0, end).replace(/\r$/, '');
-      if (text.length > HEADER_LIMIT) break;
+      scanner.push(chunk);
+      if (scanner.next()) return recordFields(scanner.record);
+      read += chunk.length;
+      if (read > HEADER_LIMIT) break;
     }
-    return text === '' ? null : text;
+    scanner.finish();
+    return scanner.next() ? recordFields(scanner.record) : null;
   } finally {
     stream.destroy();
   }
@@ -37,9 +38,8 @@ export async function checkHeaders(path: string, file: RegisterFile): Promise<vo
     for (const entry of source.entries) {
       // An entry that cannot be read (corrupt data) or is empty is the parse's to report, in its turn
       // and naming it: this check is about whose file it is.
-      const line = await firstLine(entry).catch(() => null);
-      if (line === null) continue;
-      const names = Papa.parse<string[]>(line, { delimiter: ',' }).data[0] ?? [];
+      const names = await firstRecord(entry).catch(() => null);
+      if (names === null) continue;
       readHeader(entry.kind, names, file, entry.name);
     }
   } finally {

@@ -16,6 +16,7 @@ import { addDays, newestQueryableDay } from '../days.js';
 import { finishImport, findImport, handOverDays, startImport, storeCertificateBatch, storeRecommendationBatch } from '../db/bulk.js';
 import { registerFile } from '../registers/index.js';
 import type { Db } from '../db/client.js';
+import { buildDeferredIndexes, deferIndexes } from '../db/deferred-indexes.js';
 import type { Metrics } from '../ops/metrics.js';
 import { insertRejects } from '../db/rejects.js';
 import { readTerms, releaseTermIds, reserveTermIds, storeTerms } from '../db/terms.js';
@@ -82,6 +83,12 @@ export interface ImportReport {
   error: string | null;
 }
 
+async function buildIndexes(run: Run, db: Db, importId: number, log: Logger): Promise<void> {
+  const started = Date.now();
+  const built = await run.db('building the deferred indexes', () => buildDeferredIndexes(db, importId));
+  log.info({ indexes: built, seconds: Math.round((Date.now() - started) / 100) / 10 }, 'secondary indexes built');
+}
+
 export async function importBulkFile(deps: ImportDeps, path: string, options: ImportOptions): Promise<ImportReport> {
   const { db, config, logger } = deps;
   const register = deps.register ?? config.sync.registers[0]!;
@@ -119,12 +126,16 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
   let daysHandedOver = 0;
   /** The last id of the range reserved for new terms, given back (what is unused of it) at the end. */
   let lastReserved: number | null = null;
+  /** Indexes this import dropped to build after the rows (a first load: `db/deferred-indexes.ts`). */
+  let deferred: string[] = [];
   try {
     await checkHeaders(path, file);
     const known = await run.db('reading the term dictionary', () => readTerms(db));
     const firstId = await run.db('reserving term ids', () => reserveTermIds(db, PARSE_WORKERS * TERM_IDS_PER_WORKER));
     lastReserved = firstId + PARSE_WORKERS * TERM_IDS_PER_WORKER - 1;
     const terms = { known, first: firstId, size: TERM_IDS_PER_WORKER };
+    deferred = await run.db('deferring the indexes of an empty mirror', () => deferIndexes(db, importId));
+    if (deferred.length > 0) log.info({ indexes: deferred }, 'the mirror is empty: its secondary indexes are built once the rows are in');
     // The workers parse the next batches while this thread has the database write this one.
     for await (const batch of parseOffThread(path, { register, batchSize: BULK_BATCH, latestDay: yesterday, importId, terms }, PARSE_WORKERS)) {
       if (run.signal.aborted) throw new AbortedError();
@@ -166,6 +177,7 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
       log.debug({ entry: batch.entry, rows: batch.rows, path: stored.path, imported: counts.imported, recommendations: counts.recommendations, rejected: counts.rejected, bytes: batch.bytesRead }, 'bulk batch stored');
     }
 
+    if (deferred.length > 0) await buildIndexes(run, db, importId, log);
     // Only days the file brought certificates for bound the hand-over: a reject's day proves nothing.
     const imported = [...perDay].filter(([, c]) => c.stored > 0).map(([day]) => day).sort();
     const first = imported[0];
@@ -179,6 +191,10 @@ export async function importBulkFile(deps: ImportDeps, path: string, options: Im
     if (!run.signal.aborted) run.fail(error);
   } finally {
     progress.stop();
+    // A failed import builds what it dropped; a stopped one leaves it to the next run, not to hold up the shutdown.
+    if (error && deferred.length > 0 && !run.signal.aborted) {
+      await buildIndexes(run, db, importId, log).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not build the deferred indexes; the next run builds them'));
+    }
     if (lastReserved !== null) {
       await releaseTermIds(db, lastReserved).catch((err: Error) => log.warn({ err: { message: err.message } }, 'could not give back the unused term ids; nothing is wrong, ids are only skipped'));
     }

@@ -33,18 +33,22 @@ export class RecommendationSets {
   take(prefix: string): string {
     const rows: string[] = [];
     for (const [certificate, set] of this.sets) {
-      const items = [...set.keys()].sort((a, b) => Number(a) - Number(b));
-      const columns = [certificate, `{${items.join(',')}}`];
-      this.text.forEach((isText, v) => {
-        const elements = items.map((item) => {
-          const value = set.get(item)![v] ?? null;
-          return value === null ? 'NULL' : isText ? quoted(value) : value;
-        });
+      const items = set.size === 1 ? [...set.keys()] : [...set.keys()].sort((a, b) => Number(a) - Number(b));
+      const values = items.map((item) => set.get(item)!);
+      let row = `${prefix}${certificate}\t{${items.join(',')}}`;
+      for (let v = 0; v < this.text.length; v += 1) {
         // Always the whole array, NULLs included: a set continued by a later batch is appended to, and
         // its arrays must stay aligned with its items.
-        columns.push(copyField(`{${elements.join(',')}}`));
-      });
-      rows.push(`${prefix}${columns.join('\t')}\n`);
+        let array = '{';
+        for (let i = 0; i < values.length; i += 1) {
+          const value = values[i]![v] ?? null;
+          if (i > 0) array += ',';
+          array += value === null ? 'NULL' : this.text[v] ? quoted(value) : value;
+        }
+        // Only a text array can hold a character COPY escapes; ids and numbers cannot.
+        row += `\t${this.text[v] ? copyField(`${array}}`) : `${array}}`}`;
+      }
+      rows.push(`${row}\n`);
     }
     this.sets = new Map();
     return rows.join('');

@@ -83,7 +83,7 @@ export type ParsedRecommendation =
   | { ok: false; reason: string; day: null };
 
 /** The JSON object of values kept in `bulk_extra`, or null when there are none. */
-function extraJson(entries: Array<[string, string]>): string | null {
+export function extraJson(entries: Array<[string, string]>): string | null {
   if (entries.length === 0) return null;
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`;
 }

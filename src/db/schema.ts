@@ -367,3 +367,16 @@ export const codes = pgTable(
   },
   (t) => [primaryKey({ columns: [t.attribute, t.key, t.schemaVersion, t.assessmentType] })],
 );
+
+/**
+ * Secondary indexes of `certificates` a first load into an empty mirror dropped, to build them once
+ * the rows are in (`db/deferred-indexes.ts`): their definitions, kept until they are built again, so
+ * an import that is killed leaves them to be rebuilt by the next run that starts.
+ */
+export const deferredIndexes = pgTable('deferred_indexes', {
+  name: text('name').primaryKey(),
+  definition: text('definition').notNull(),
+  /** The import that dropped it: while that import runs, nobody else builds it. */
+  importId: integer('import_id').notNull(),
+  droppedAt: tstz('dropped_at').notNull().defaultNow(),
+});

@@ -18,6 +18,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.js';
 import { closeAbandonedImports } from '../db/bulk.js';
+import { buildDeferredIndexes } from '../db/deferred-indexes.js';
 import { closeAbandonedRuns, finishRun, heartbeatRun, startRun, type RunCounts } from '../db/runs.js';
 import { stopsRun, type EpcSyncError } from '../errors.js';
 import type { Metrics } from '../ops/metrics.js';
@@ -98,6 +99,9 @@ export class Run {
       await closeAbandonedRuns(db, register, host.leaseSeconds * 3);
       await closeAbandonedImports(db, register);
     }, retry);
+    // Indexes a killed first load dropped (`db/deferred-indexes.ts`) are built before anything else runs.
+    const built = await withDbRetry('building deferred indexes', () => buildDeferredIndexes(db), retry);
+    if (built.length > 0) host.logger.info({ indexes: built }, 'built the indexes an interrupted bulk import had deferred');
     const id = await withDbRetry('starting the run', () => startRun(db, {
       register, kind: spec.kind, rangeFrom: spec.rangeFrom, rangeTo: spec.rangeTo, host: hostname(), pid: process.pid,
     }), retry);

@@ -6,7 +6,7 @@
  * `certificates_decoded` and the `recommendations` view. The database is the one 0.1.0 left
  * (test/fixtures/release-0.1.0).
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
@@ -181,7 +181,8 @@ describe.each(TARGETS)('upgrading a mirror 0.1.0 wrote, on %s', (target) => {
     const filled = TERM_COLUMNS.filter((column) => termsBefore.some((r) => r[column] !== null));
     expect(filled.length).toBeGreaterThan(30);
 
-    expect((await migrate(db)).applied).toBe(1);
+    // 0016, and those after it.
+    expect((await migrate(db)).applied).toBe(readdirSync(MIGRATIONS_FOLDER).filter((f) => f.endsWith('.sql')).length - 16);
 
     // Every term column of certificates holds integers now, which certificates_decoded reads as the texts they were.
     const types = await db.query<{ column_name: string; data_type: string }>(

@@ -39,6 +39,10 @@ const BAD_LINES = [
   '1111-2222-3333-4444-5556,,,"unterminated',
 ];
 
+/** The indexes of `certificates`, by name and definition. */
+const certificateIndexes = (db: Harness['db']) =>
+  db.query<{ indexname: string; indexdef: string }>(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'certificates' ORDER BY indexname`);
+
 interface StoredBulkRow {
   certificate_number: string;
   [column: string]: unknown;
@@ -73,6 +77,7 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     for (const day of ['2024-12-30', '2025-01-02', '2025-06-30']) api.store.addCertificates(generateDay(day, 150, { seed: 5 }));
     const rows = [...api.store.visibleBetween('0000-00-00', '9999-99-99')];
     const good = rows.length;
+    const indexes = await certificateIndexes(h.db);
     const recommendations = rows.reduce((n, r) => n + bulkRecommendations(r).length, 0);
     await api.publishBulkFile({ lastUpdated: '2026-11-01T00:31:19.000+00:00', extraLines: BAD_LINES });
     const file = await download();
@@ -80,6 +85,10 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     const report = await importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger, metrics }, file.path, { force: false, lastUpdated: file.info.lastUpdated, now: NOW });
 
     expect(report).toMatchObject({ outcome: 'succeeded', rowsImported: good, rowsRejected: BAD_LINES.length, recommendationsImported: recommendations, cutoffDay: '2026-10-05', newColumns: [] });
+    // A first load builds the secondary indexes after its rows: every one is back, as it was.
+    expect(indexes.length).toBeGreaterThanOrEqual(5);
+    expect(await certificateIndexes(h.db)).toEqual(indexes);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM deferred_indexes`)).toEqual([{ n: 0 }]);
     // What `import-bulk --metrics` serves.
     const scrape = parseScrape(await metrics.text());
     expect(valueOf(scrape, 'epc_sync_rows_upserted_total', { source: 'bulk' })).toBe(good);
@@ -272,15 +281,19 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     await api.publishBulkFile();
     const file = await download();
     const stop = new AbortController();
+    const indexes = await certificateIndexes(h.db);
     const stopped = importBulkFile({ db: h.db, config: h.config, logger: h.deps.logger }, file.path, { force: false, signal: stop.signal });
     setTimeout(() => stop.abort(), 50);
     const first = await stopped;
     expect(first.outcome).toBe('interrupted');
     expect(first.rowsImported).toBeLessThan(13_200);
+    // A stopped first load leaves its deferred indexes to the next run, not to hold up the shutdown.
+    expect((await certificateIndexes(h.db)).length).toBeLessThan(indexes.length);
 
     const second = await importFile(file.path);
     expect(second).toMatchObject({ outcome: 'succeeded', rowsImported: 13_200 });
     expect(await h.db.query(`SELECT count(*)::int AS n FROM certificates`)).toEqual([{ n: 13_200 }]);
+    expect(await certificateIndexes(h.db)).toEqual(indexes);
   });
 
   it('an import killed with SIGKILL mid-file, run again, ends with exactly the file rows and the killed one closed', async () => {
@@ -290,6 +303,13 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     await h.close();
     // Leases of 1 s: a run whose heartbeat is 3 s old belongs to a dead process.
     const env = fakeEnv(api, database, { LOG_LEVEL: 'debug', SYNC_LEASE_SECONDS: '1' });
+    const indexes = await database.open().then(async (db) => {
+      try {
+        return await certificateIndexes(db);
+      } finally {
+        await db.close();
+      }
+    });
     const first = startCli(['import-bulk', '--file', path], env);
     await first.waitFor((text) => (text.match(/"msg":"bulk batch stored"/g) ?? []).length >= 2);
     first.child.kill('SIGKILL');
@@ -307,6 +327,10 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
       { status: 'succeeded', error: null },
     ]);
     expect(await h.db.query(`SELECT outcome FROM sync_runs WHERE kind = 'bulk' ORDER BY id`)).toEqual([{ outcome: 'interrupted' }, { outcome: 'succeeded' }]);
+    // The killed first load had dropped the secondary indexes; the next run built them before it began.
+    expect(second.stderr).toMatch(/"msg":"built the indexes an interrupted bulk import had deferred"/);
+    expect(await certificateIndexes(h.db)).toEqual(indexes);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM deferred_indexes`)).toEqual([{ n: 0 }]);
   });
 
   it('fails the import of a file that is not the bulk CSV, says why, and stores nothing', async () => {

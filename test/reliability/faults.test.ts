@@ -159,16 +159,9 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
     try {
       const url = new URL(database.url!);
       url.username = role;
-      // Documents on: storing them replaces each certificate's recommendations.
-      const result = await runCli(['backfill', '--from', '2026-06-01', '--to', '2026-06-01'], { ...fakeEnv(api, database), FETCH_DOCUMENTS: 'true', DATABASE_URL: url.toString() });
-      expect(result.code, result.stderr).toBe(0);
-      const asRole = new pg.Client({ connectionString: url.toString() });
-      await asRole.connect();
-      // Dropped with the database below should an assertion end the test first: not an error of its own.
-      asRole.on('error', () => undefined);
-      expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates`)).rows).toEqual([{ n: 50 }]);
-      expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'api'`)).rows[0].n).toBeGreaterThan(0);
-      // A bulk file: its new terms take ids from a range the import reserves on the terms' sequence.
+      // A bulk file first, into the empty mirror: its new terms take ids from a range the import reserves
+      // on the terms' sequence, and it loads with the indexes in place (only the owner may drop them).
+      const indexes = (await admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'certificates' ORDER BY 1`)).rows;
       const dir = mkdtempSync(join(tmpdir(), 'epc-role-'));
       try {
         const file = join(dir, 'bulk.zip');
@@ -179,6 +172,16 @@ describe.each(TARGETS.filter((t) => t === 'postgres'))('least privilege (%s)', (
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+      expect((await admin.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'certificates' ORDER BY 1`)).rows).toEqual(indexes);
+      // Documents on: storing them replaces each certificate's recommendations.
+      const result = await runCli(['backfill', '--from', '2026-06-01', '--to', '2026-06-01'], { ...fakeEnv(api, database), FETCH_DOCUMENTS: 'true', DATABASE_URL: url.toString() });
+      expect(result.code, result.stderr).toBe(0);
+      const asRole = new pg.Client({ connectionString: url.toString() });
+      await asRole.connect();
+      // Dropped with the database below should an assertion end the test first: not an error of its own.
+      asRole.on('error', () => undefined);
+      expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates WHERE source = 'api'`)).rows).toEqual([{ n: 50 }]);
+      expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'api'`)).rows[0].n).toBeGreaterThan(0);
       expect((await asRole.query(`SELECT count(*)::int AS n FROM certificates_decoded WHERE source = 'bulk' AND walls_description IS NOT NULL`)).rows[0].n).toBeGreaterThan(0);
       expect((await asRole.query(`SELECT count(DISTINCT certificate_number)::int AS n FROM recommendations WHERE source = 'bulk' AND summary IS NOT NULL`)).rows[0].n).toBeGreaterThan(0);
       await expect(asRole.query(`DELETE FROM certificates`)).rejects.toThrow(/permission denied/);

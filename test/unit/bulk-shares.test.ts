@@ -1,10 +1,10 @@
 /**
  * How the parse workers share a file's entries: every entry parsed once, by one worker, and the work
- * (a certificates byte weighing twice a recommendations byte) split evenly, so neither worker idles
+ * (a certificates byte weighing more than a recommendations byte) split evenly, so neither worker idles
  * while the other parses every certificates entry.
  */
 import { describe, expect, it } from 'vitest';
-import { shareOf, type CsvEntry } from '../../src/bulk/source.js';
+import { PARSE_WEIGHT, shareOf, type CsvEntry } from '../../src/bulk/source.js';
 
 const entry = (name: string, kind: CsvEntry['kind'], bytes: number): CsvEntry => ({ name, kind, bytes, open: () => Promise.reject(new Error('not read here')) });
 
@@ -14,7 +14,7 @@ describe('shareOf', () => {
     entry(`certificates-${year}.csv`, 'certificates', 30_000_000 + i * 1_000_000),
     entry(`recommendations-${year}.csv`, 'recommendations', 23_000_000 + i * 1_000_000),
   ]);
-  const work = (share: readonly CsvEntry[]) => share.reduce((sum, e) => sum + (e.bytes ?? 0) * (e.kind === 'certificates' ? 2 : 1), 0);
+  const work = (share: readonly CsvEntry[]) => share.reduce((sum, e) => sum + (e.bytes ?? 0) * PARSE_WEIGHT[e.kind], 0);
 
   it('gives every entry to exactly one worker, each worker its share in file order', () => {
     const shares = [shareOf(entries, 0, 2), shareOf(entries, 1, 2)];
@@ -25,7 +25,7 @@ describe('shareOf', () => {
   it('splits the work evenly: both kinds to both workers, within one entry of each other', () => {
     const [a, b] = [shareOf(entries, 0, 2), shareOf(entries, 1, 2)];
     for (const share of [a, b]) expect(new Set(share.map((e) => e.kind))).toEqual(new Set(['certificates', 'recommendations']));
-    expect(Math.abs(work(a) - work(b))).toBeLessThanOrEqual(Math.max(...entries.map((e) => e.bytes!)) * 2);
+    expect(Math.abs(work(a) - work(b))).toBeLessThanOrEqual(Math.max(...entries.map((e) => (e.bytes ?? 0) * PARSE_WEIGHT[e.kind])));
   });
 
   it('one worker parses everything', () => {

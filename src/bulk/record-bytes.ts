@@ -1,0 +1,294 @@
+/**
+ * The byte path of `row.ts`: a scanned record (`csv-scan.ts`) → its COPY record, written straight into
+ * the batch's bytes (`byte-sink.ts`), with no string for most fields. Term columns are looked up by
+ * their bytes, and numbers, days, bands and UPRNs in their plain form are copied once checked.
+ *
+ * It gives the same answer as `row.ts` or none: any field it does not recognise at a glance (a
+ * sentinel, a padded or quoted number, another date form, non-ASCII text) is read as a string through
+ * `row.ts`'s own parsers, and a record that may be a reject (its width, certificate number, lodgement
+ * day, a NUL) is left to `row.ts` whole: `null` says so. `test/unit/record-bytes.test.ts` holds the two
+ * to the same output.
+ */
+import { isIsoDay } from '../days.js';
+import { copyField } from '../db/copy-text.js';
+import type { Field, RecommendationField } from '../registers/field.js';
+import { parseFieldValue, parseValue, UNREADABLE } from '../registers/values.js';
+import type { ByteSink } from './byte-sink.js';
+import { fieldText, type ScannedRecord } from './csv-scan.js';
+import { extraJson, type BulkHeader } from './row.js';
+import type { TermWriter } from './terms.js';
+
+const TAB = 0x09;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const encoder = new TextEncoder();
+
+/** How the byte path reads a column. */
+const Kind = { Absent: 0, Term: 1, Text: 2, Integer: 3, Real: 4, Date: 5, Band: 6, Uprn: 7, AsString: 8 } as const;
+type Kind = (typeof Kind)[keyof typeof Kind];
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/** `NNNN-NNNN-NNNN-NNNN-NNNN` exactly. */
+function isCertificateNumber(b: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== 24) return false;
+  for (let i = 0; i < 24; i += 1) {
+    const c = b[s + i]!;
+    if (i % 5 === 4 ? c !== DASH : !isDigit(c)) return false;
+  }
+  return true;
+}
+
+/** `[-]d…` with at most `max` digits (an integer that fits `integer` when max is 9). */
+function isPlainInteger(b: Uint8Array, s: number, e: number, max: number): boolean {
+  if (s < e && b[s] === DASH) s += 1;
+  if (e - s < 1 || e - s > max) return false;
+  for (let i = s; i < e; i += 1) if (!isDigit(b[i]!)) return false;
+  return true;
+}
+
+/** `[-]d…[.d…]`, 15 digits at most each side: a `real` as written. */
+function isPlainReal(b: Uint8Array, s: number, e: number): boolean {
+  if (s < e && b[s] === DASH) s += 1;
+  let digits = 0;
+  let i = s;
+  while (i < e && isDigit(b[i]!)) i += 1;
+  digits = i - s;
+  if (digits < 1 || digits > 15) return false;
+  if (i === e) return true;
+  if (b[i] !== DOT) return false;
+  const from = (i += 1);
+  while (i < e && isDigit(b[i]!)) i += 1;
+  return i === e && i - from >= 1 && i - from <= 15;
+}
+
+/** `yyyy-mm-dd` in shape (the calendar is checked on the string). */
+function isDayShape(b: Uint8Array, s: number, e: number): boolean {
+  if (e - s !== 10) return false;
+  for (let i = 0; i < 10; i += 1) {
+    const c = b[s + i]!;
+    if (i === 4 || i === 7 ? c !== DASH : !isDigit(c)) return false;
+  }
+  return true;
+}
+
+/** Whole, as wide as its header, and its certificate number as plain as the register writes it. */
+function isPlainRecord(r: ScannedRecord, header: BulkHeader): boolean {
+  if (r.broken !== null || r.count !== header.width) return false;
+  const at = header.at[0]!;
+  return r.quoted[at] === 0 && isCertificateNumber(r.buf, r.starts[at]!, r.ends[at]!);
+}
+
+function kindOf(field: Field | RecommendationField, at: number, hasUnknown: boolean): Kind {
+  if (at < 0) return Kind.Absent;
+  // Text is text whatever it says; "unknown" values (a DEC's 9999) only matter to typed columns.
+  if (field.type === 'term') return Kind.Term;
+  if (field.type === 'text') return Kind.Text;
+  if (hasUnknown) return Kind.AsString;
+  switch (field.type) {
+    case 'integer': return Kind.Integer;
+    case 'real': return Kind.Real;
+    case 'date': return Kind.Date;
+    case 'band': return Kind.Band;
+    case 'uprn': return Kind.Uprn;
+    default: return Kind.AsString;
+  }
+}
+
+export interface WrittenCertificate {
+  key: string;
+  day: string;
+  extra: boolean;
+}
+
+/** One entry's certificates: the header's positions and each column's kind, worked out once. */
+export class CertificateBytes {
+  private readonly kinds: Uint8Array;
+  private readonly prefix: Uint8Array;
+
+  constructor(
+    private readonly header: BulkHeader,
+    private readonly declared: readonly Field[],
+    prefix: string,
+    private readonly latestDay: string,
+    private readonly terms: TermWriter,
+  ) {
+    this.kinds = Uint8Array.from(declared, (f, i) => kindOf(f, header.at[i]!, header.hasUnknown[i] === 1));
+    this.prefix = encoder.encode(prefix);
+  }
+
+  /** Writes the record's COPY record to `out`; null (nothing written) when `row.ts` must read it. */
+  write(r: ScannedRecord, out: ByteSink): WrittenCertificate | null {
+    const { header, kinds, declared } = this;
+    if (!isPlainRecord(r, header)) return null;
+    const b = r.buf;
+    const { starts, ends, quoted } = r;
+    const numberAt = header.at[0]!;
+    const dayAt = header.dayAt;
+    if (!isDayShape(b, starts[dayAt]!, ends[dayAt]!)) return null;
+    const day = b.toString('latin1', starts[dayAt], ends[dayAt]);
+    if (day > this.latestDay || !isIsoDay(day)) return null;
+
+    const mark = out.length;
+    out.bytes(this.prefix, 0, this.prefix.length);
+    let extra: Array<[string, string]> | null = null;
+    for (let i = 0; i < kinds.length; i += 1) {
+      const kind = kinds[i]!;
+      if (i > 0) out.byte(TAB);
+      if (kind === Kind.Absent) {
+        out.null();
+        continue;
+      }
+      const at = header.at[i]!;
+      const s = starts[at]!;
+      const e = ends[at]!;
+      if (s === e) {
+        out.null();
+        continue;
+      }
+      const q = quoted[at]!;
+      switch (kind) {
+        case Kind.Term: {
+          if (!this.terms.writeIdOfBytes(b, s, e, q === 2, out)) return this.giveUp(out, mark);
+          continue;
+        }
+        case Kind.Text: {
+          if (q !== 2 && out.copyText(b, s, e)) continue;
+          // Doubled quotes, non-ASCII or a NUL: read as text, as `row.ts` reads it.
+          const text = fieldText(r, at);
+          if (text.includes('\u0000')) return this.giveUp(out, mark);
+          out.text(copyField(text));
+          continue;
+        }
+        case Kind.Integer:
+          if (q === 0 && isPlainInteger(b, s, e, 9)) {
+            out.bytes(b, s, e);
+            continue;
+          }
+          break;
+        case Kind.Real:
+          if (q === 0 && isPlainReal(b, s, e)) {
+            out.bytes(b, s, e);
+            continue;
+          }
+          break;
+        case Kind.Date:
+          if (q === 0 && isDayShape(b, s, e) && isIsoDay(b.toString('latin1', s, e))) {
+            out.bytes(b, s, e);
+            continue;
+          }
+          break;
+        case Kind.Band:
+          if (e - s === 1 && b[s]! >= 0x41 && b[s]! <= 0x47) {
+            out.byte(b[s]!);
+            continue;
+          }
+          break;
+        case Kind.Uprn:
+          if (q === 0 && b[s] !== 0x30 && isPlainInteger(b, s, e, 15) && b[s] !== DASH) {
+            out.bytes(b, s, e);
+            continue;
+          }
+          break;
+      }
+      // Anything else as `row.ts` reads it.
+      const field = declared[i]!;
+      const raw = fieldText(r, at);
+      const value = header.hasUnknown[i] === 0 ? parseValue(field.type, raw) : parseFieldValue(field, raw);
+      if (value === UNREADABLE) {
+        (extra ??= []).push([field.file, raw]);
+        out.null();
+      } else if (value === null) out.null();
+      else out.text(value); // a typed value: digits, dates, a band; nothing COPY escapes
+    }
+    for (const [at, name] of header.unknown) if (ends[at]! > starts[at]!) (extra ??= []).push([name, fieldText(r, at)]);
+    for (const [at, name, firstAt] of header.repeated) {
+      const value = fieldText(r, at);
+      if (value !== fieldText(r, firstAt)) (extra ??= []).push([`${name}__${at}`, value]);
+    }
+    out.byte(TAB);
+    out.text(copyField(extraJson(extra ?? [])));
+    out.byte(0x0a);
+    return { key: b.toString('latin1', starts[numberAt], ends[numberAt]), day, extra: extra !== null };
+  }
+
+  private giveUp(out: ByteSink, mark: number): null {
+    out.truncate(mark);
+    return null;
+  }
+}
+
+/** A recommendation read from its bytes: as `row.ts`'s `parseRecommendationRecord` reads it. */
+export interface ScannedRecommendation {
+  certificate: string;
+  item: string;
+  values: Array<string | null>;
+}
+
+/** One entry's recommendations: term values looked up by their bytes, the rest as `row.ts` reads them. */
+export class RecommendationBytes {
+  private readonly kinds: Uint8Array;
+  /** The last record's certificate number, bytes and text: a certificate's items come together. */
+  private readonly lastNumber = new Uint8Array(24);
+  private lastCertificate = '';
+
+  constructor(
+    private readonly header: BulkHeader,
+    private readonly declared: readonly RecommendationField[],
+    private readonly terms: TermWriter,
+  ) {
+    this.kinds = Uint8Array.from(declared, (f, i): Kind => (f.type === 'term' && !f.repeatsCertificate ? kindOf(f, header.at[i]!, false) : Kind.AsString));
+  }
+
+  /** The record's recommendation; null when `row.ts` must read it (it may be a reject). */
+  read(r: ScannedRecord): ScannedRecommendation | null {
+    const { header, declared, kinds } = this;
+    if (!isPlainRecord(r, header)) return null;
+    const b = r.buf;
+    const { starts, ends, quoted } = r;
+    const numberAt = header.at[0]!;
+    const certificate = this.certificateOf(b, starts[numberAt]!);
+    const values: Array<string | null> = [];
+    let item: string | null = null;
+    for (let i = 0; i < declared.length; i += 1) {
+      const field = declared[i]!;
+      if (field.column === 'certificate_number') continue;
+      const at = header.at[i]!;
+      if (field.column === 'item') {
+        if (at < 0 || quoted[at] !== 0 || !isPlainInteger(b, starts[at]!, ends[at]!, 4)) return null;
+        item = ends[at]! - starts[at]! === 1 ? DIGITS[b[starts[at]!]! - 0x30]! : b.toString('latin1', starts[at], ends[at]);
+        continue;
+      }
+      if (kinds[i] === Kind.Term) {
+        if (starts[at] === ends[at]) values.push(null);
+        else {
+          const id = this.terms.idTextOfBytes(b, starts[at]!, ends[at]!, quoted[at] === 2);
+          if (id === null) return null;
+          values.push(id);
+        }
+        continue;
+      }
+      let value = at < 0 ? null : parseValue(field.type, fieldText(r, at));
+      if (value === UNREADABLE) return null;
+      if (field.repeatsCertificate && value !== null && value.trim() === certificate) value = null;
+      if (value !== null && value.includes('\u0000')) return null;
+      if (value !== null && field.type === 'term') value = this.terms.id(value);
+      values.push(value);
+    }
+    return item === null ? null : { certificate, item, values };
+  }
+
+  /** The 24 bytes at `s` as text, the last record's string when they are its number. */
+  private certificateOf(b: Uint8Array, s: number): string {
+    const last = this.lastNumber;
+    let i = 0;
+    while (i < 24 && last[i] === b[s + i]) i += 1;
+    if (i < 24) {
+      last.set(b.subarray(s, s + 24));
+      this.lastCertificate = Buffer.from(last.buffer, last.byteOffset, 24).toString('latin1');
+    }
+    return this.lastCertificate;
+  }
+}
+
+const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -7,8 +7,9 @@
  * The dialect is Spark's (EPB_API.md, "Bulk files"), read leniently as RFC 4180: a comma between
  * fields, a record per line (`\n`, or the older files' `\r\n`), a field quoted when it holds a comma,
  * quote or line break, `""` for a quote inside one. Empty lines are skipped. A quote that closes and
- * is followed by anything but a comma or a line end, or one that never closes, makes the record
- * `broken` (a reject, with the reason Papa Parse gave for the same fault), and reading goes on.
+ * is followed by anything but a comma or a line end (spaces between them allowed, as Papa Parse allows
+ * them), or one that never closes, makes the record `broken` (a reject, with the reason Papa Parse
+ * gave for the same fault), and reading goes on.
  */
 import { BulkFileError } from '../errors.js';
 
@@ -16,6 +17,7 @@ const COMMA = 0x2c;
 const QUOTE = 0x22;
 const LF = 0x0a;
 const CR = 0x0d;
+const SPACE = 0x20;
 
 /**
  * A record longer than this is no record of the register (a row is ~1–2 KB): a quote that never
@@ -85,35 +87,42 @@ export class CsvScanner {
         let kind = 1;
         for (;;) {
           while (q < n && b[q] !== QUOTE) q += 1;
-          if (q + 1 >= n) {
+          if (q >= n) {
             if (!this.final) return this.incomplete();
-            if (q >= n) {
-              r.broken ??= 'Quoted field unterminated';
-              this.field(s, n, kind);
-              return this.ended(n, n);
-            }
+            r.broken ??= 'Quoted field unterminated';
+            this.field(s, n, kind);
+            return this.ended(n, n);
+          }
+          // What follows the quote, past any spaces (Papa Parse allows them before a comma or line end).
+          let k = q + 1;
+          while (k < n && b[k] === SPACE) k += 1;
+          if (k >= n) {
+            if (!this.final) return this.incomplete();
             this.field(s, q, kind);
             return this.ended(q + 1, n);
           }
-          const after = b[q + 1];
-          if (after === QUOTE) {
+          const after = b[k];
+          if (after === QUOTE && k === q + 1) {
             kind = 2;
             q += 2;
-          } else if (after === COMMA) {
-            this.field(s, q, kind);
-            p = q + 2;
-            break;
-          } else if (after === LF) {
-            this.field(s, q, kind);
-            return this.ended(q + 1, q + 2);
-          } else if (after === CR && (q + 2 >= n || b[q + 2] === LF)) {
-            if (q + 2 >= n && !this.final) return this.incomplete();
-            this.field(s, q, kind);
-            return this.ended(q + 1, Math.min(q + 3, n));
-          } else {
-            r.broken ??= 'Trailing quote on quoted field is malformed';
-            q += 1;
+            continue;
           }
+          if (after === COMMA) {
+            this.field(s, q, kind);
+            p = k + 1;
+            break;
+          }
+          if (after === LF) {
+            this.field(s, q, kind);
+            return this.ended(q + 1, k + 1);
+          }
+          if (after === CR && (k + 1 >= n || b[k + 1] === LF)) {
+            if (k + 1 >= n && !this.final) return this.incomplete();
+            this.field(s, q, kind);
+            return this.ended(q + 1, Math.min(k + 2, n));
+          }
+          r.broken ??= 'Trailing quote on quoted field is malformed';
+          q += 1;
         }
         if (p >= n) {
           // A comma ended the buffer: one more (empty) field follows, or more bytes do.

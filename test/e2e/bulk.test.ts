@@ -350,10 +350,14 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
     bytes.fill(0xff, 400, 4000); // inside the entry's deflate stream, past its local header
     const broken = join(dir, 'broken.zip');
     writeFileSync(broken, bytes);
+    const indexes = await certificateIndexes(h.db);
     const report = await importFile(broken);
     expect(report.outcome).toBe('failed');
     const [recorded] = await h.db.query<{ status: string; error: string }>(`SELECT status, error FROM bulk_imports ORDER BY id DESC LIMIT 1`);
     expect(recorded).toEqual({ status: 'failed', error: expect.any(String) });
+    // The failed first load built back the indexes it had dropped.
+    expect(await certificateIndexes(h.db)).toEqual(indexes);
+    expect(await h.db.query(`SELECT count(*)::int AS n FROM deferred_indexes`)).toEqual([{ n: 0 }]);
   });
 
   it('imports a CSV in the older upper-case shape the user already has, through the CLI', async () => {

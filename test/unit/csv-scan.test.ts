@@ -48,6 +48,14 @@ describe('the CSV scanner', () => {
     }
   });
 
+  it('reads spaces between a closing quote and the comma or line end as Papa Parse does', () => {
+    const text = 'a,b,c\n"x" ,"y"  \n"z"  ,w,"v" \r\n';
+    const papa = Papa.parse<string[]>(text, { delimiter: ',', skipEmptyLines: true });
+    expect(papa.errors).toEqual([]);
+    for (const piece of [1, 3, 100]) expect(fields(text, piece)).toEqual(papa.data);
+    expect(fields(text)).toEqual([['a', 'b', 'c'], ['x', 'y'], ['z', 'w', 'v']]);
+  });
+
   it('reads the older files\' CRLF line ends, skips empty lines, and needs no line end at the end', () => {
     for (const piece of [1, 4, 100]) {
       expect(fields('A,B\r\n1,"2"\r\n\r\n\n3,4', piece)).toEqual([['A', 'B'], ['1', '2'], ['3', '4']]);

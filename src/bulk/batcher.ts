@@ -8,6 +8,7 @@ import type { RejectedRow } from '../db/rejects.js';
 import { setFields, type RegisterFile } from '../registers/index.js';
 import type { ParsedBatch } from './batches.js';
 import { ByteSink } from './byte-sink.js';
+import { BINARY_HEADER, BINARY_TRAILER, certificateBinaryTypes, textRecordToBinary, type BinaryType } from './copy-binary.js';
 import { recordFields, recordText, type ScannedRecord } from './csv-scan.js';
 import { CertificateBytes, RecommendationBytes } from './record-bytes.js';
 import { RecommendationSets } from './recommendation-sets.js';
@@ -24,8 +25,10 @@ export interface EntryInfo {
 export class EntryBatcher {
   private header: BulkHeader | null = null;
   private bytePath: CertificateBytes | RecommendationBytes | null = null;
-  /** The batch's certificates as COPY text, and where each record begins in it. */
+  /** The batch's certificates in binary COPY (`copy-binary.ts`), and where each record begins in it. */
   private readonly out = new ByteSink();
+  /** The certificates COPY's column types: for records `row.ts` reads, whose COPY text is converted. */
+  private readonly types: readonly BinaryType[];
   private records: number[] = [];
   /** Records a later one with the same key replaced (their index in `records`). */
   private replaced = new Set<number>();
@@ -46,6 +49,8 @@ export class EntryBatcher {
     private readonly terms: TermWriter,
   ) {
     this.sets = new RecommendationSets(setFields(file));
+    this.types = certificateBinaryTypes(file);
+    this.out.bytes(BINARY_HEADER, 0, BINARY_HEADER.length);
   }
 
   private static empty() {
@@ -99,7 +104,7 @@ export class EntryBatcher {
     if (!parsed.ok) this.reject(parsed.day, parsed.reason, raw());
     else {
       const mark = this.out.length;
-      this.out.text(parsed.copy);
+      textRecordToBinary(parsed.copy, this.types, this.out);
       this.stored(parsed.key, parsed.day, parsed.extra, mark);
     }
     return this.batch.read >= this.batchSize;
@@ -176,15 +181,21 @@ export class EntryBatcher {
     return done;
   }
 
-  /** The batch's certificates, each key's last record only. */
+  /** The batch's certificates, each key's last record only, between the binary header and trailer. */
   private takeCertificates(): Uint8Array {
     const { records, replaced } = this;
     const end = this.out.length;
     this.records = [];
     this.replaced = new Set();
-    if (replaced.size === 0) return this.out.take();
-    const keep = records.map((from, i): [number, number] => [from, records[i + 1] ?? end]).filter((_, i) => !replaced.has(i));
-    return this.out.take(keep);
+    this.out.bytes(BINARY_TRAILER, 0, BINARY_TRAILER.length);
+    let copy: Uint8Array;
+    if (replaced.size === 0) copy = this.out.take();
+    else {
+      const kept = records.map((from, i): [number, number] => [from, records[i + 1] ?? end]).filter((_, i) => !replaced.has(i));
+      copy = this.out.take([[0, BINARY_HEADER.length], ...kept, [end, end + BINARY_TRAILER.length]]);
+    }
+    this.out.bytes(BINARY_HEADER, 0, BINARY_HEADER.length);
+    return copy;
   }
 
   private tally(day: string | null, stored: number, rejected: number): void {

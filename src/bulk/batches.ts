@@ -1,7 +1,7 @@
 /**
  * The parsing stage of a bulk import: the file's CSV entries → batches ready for the database. Each
- * batch comes from one entry and carries its good records as COPY text (`row.ts`), its rejects with
- * reasons and raw text, and its per-day tallies. No database here: this runs on a worker thread
+ * batch comes from one entry and carries its good records ready for COPY (`record-bytes.ts`,
+ * `row.ts`), its rejects with reasons and raw text, and its per-day tallies. No database here: this runs on a worker thread
  * (`parse-worker.ts`), so parsing overlaps with the database writing the batch before.
  */
 import type { RejectedRow } from '../db/rejects.js';
@@ -18,8 +18,9 @@ export interface ParsedBatch {
   /** The ZIP entry (or file) the batch was read from. */
   entry: string;
   /**
-   * The batch's good records as COPY text (`registers/index.ts` names the columns), encoded as UTF-8
-   * here so it crosses to the importing thread without a copy and never exists there as a string.
+   * The batch's good records (`registers/index.ts` names the columns): certificates in COPY's binary
+   * format (`copy-binary.ts`), recommendation sets as COPY text. Bytes, so they cross to the importing
+   * thread without a copy and never exist there as a string.
    */
   copy: Uint8Array;
   /** COPY text (`id`, `value`) of the terms this batch's records use that no earlier batch brought. */
@@ -47,7 +48,7 @@ export interface ParseOptions {
   latestDay: string;
   /** The import writing the batches (recommendation rows carry it). */
   importId: number;
-  /** The terms the database holds, and the ids reserved for new ones: `size` ids per worker from `first`. */
+  /** The terms the database holds, and the ids reserved for new ones: `size` ids per worker, the workers interleaved from `first`. */
   terms: TermSeed;
   /** Parse only worker `shard`'s share of the entries (`shareOf`: about equal work each; several workers share a file). */
   shard?: number;
@@ -60,8 +61,8 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
   const source = await openBulkFile(path);
   const progress = { bytesRead: 0, bytesTotal: source.bytesTotal };
   try {
-    // Each worker gives new terms ids from its own part of the import's reserved range.
-    const terms = new TermWriter({ ...options.terms, first: options.terms.first + (options.shard ?? 0) * options.terms.size });
+    // Each worker gives new terms every `shards`-th id of the import's reserved range, from its own offset.
+    const terms = new TermWriter({ ...options.terms, first: options.terms.first + (options.shard ?? 0), stride: options.shards ?? 1 });
     for (const entry of shareOf(source.entries, options.shard ?? 0, options.shards ?? 1)) {
       const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize, terms);
       yield* parseEntry(entry, batcher, progress);

@@ -1,7 +1,7 @@
 /**
  * Imports a bulk file: every CSV entry of the ZIP (each year's certificates-YYYY.csv and
- * recommendations-YYYY.csv) → Papa Parse → typed COPY batches (on two worker threads,
- * `parse-thread.ts`) → COPY straight into the tables, or staging and a merge where the mirror holds
+ * recommendations-YYYY.csv) → the byte scanner → typed batches, the certificates in COPY's binary
+ * format (on two worker threads, `parse-thread.ts`) → COPY straight into the tables, or staging and a merge where the mirror holds
  * some of a batch already; streaming all the way, so memory stays flat whatever the file size. The
  * workers parse the next batches while the database writes this one. Every entry's header is checked
  * first (`headers.ts`): another register's file fails whole, before anything is written. Every broken row goes to `rejected_rows` with its reason and raw text. At

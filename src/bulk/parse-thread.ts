@@ -31,6 +31,9 @@ function startWorker(data: WorkerData): Worker {
 }
 
 /**
+ * A batch's bytes are the loop's until it asks for the next batch: then they go back to the worker
+ * that made them, to be written over.
+ *
  * `workers` parse the file's entries between them (shares of about equal work: `shareOf`), each at most
  * `window` batches ahead of what this thread has taken from it: parsing the file's wide rows costs
  * more than the database's COPY, so two workers keep it busy (BENCHMARKS.md). Batches arrive in
@@ -70,7 +73,9 @@ export async function* parseOffThread(path: string, options: ParseOptions, worke
       }
       bytes[from] = message.batch.bytesRead;
       yield { ...message.batch, bytesRead: bytes.reduce((a, b) => a + b, 0) };
-      started[from]!.postMessage('more');
+      // The loop asked for the next batch: this one is stored, and its buffer goes back to be reused.
+      const spare = message.batch.copy.buffer as ArrayBuffer;
+      started[from]!.postMessage(spare, [spare]);
     }
   } finally {
     for (const worker of started) worker.removeAllListeners();

@@ -5,13 +5,18 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseBulkFile } from './batches.js';
+import { spareBuffers } from './byte-sink.js';
 import type { WorkerData, WorkerMessage } from './parse-thread.js';
 
 const { path, options, window } = workerData as WorkerData;
 const port = parentPort!;
 let credits = window;
 let wake: (() => void) | null = null;
-port.on('message', () => {
+/** Smaller buffers (a batch of recommendation sets, made whole by its encoder) are not worth keeping. */
+const MIN_SPARE = 1 << 20;
+// Each acknowledgement gives back the buffer of a batch the importing thread has stored, for reuse.
+port.on('message', (spare: ArrayBuffer | null) => {
+  if (spare instanceof ArrayBuffer && spare.byteLength >= MIN_SPARE) spareBuffers.push(spare);
   credits += 1;
   wake?.();
 });

@@ -14,15 +14,20 @@
  */
 import { copyField } from '../db/copy-text.js';
 import { BulkFileError } from '../errors.js';
-import type { ByteSink } from './byte-sink.js';
 
 /** What a worker starts from: the terms the database has, and its own range of ids for new ones. */
 export interface TermSeed {
   /** [id, text] of terms already stored (possibly only some: a text not among them is added again). */
   known: ReadonlyArray<readonly [number, string]>;
-  /** The first id of the worker's range and the range's size. */
+  /**
+   * The worker's ids for new terms: `size` of them, `first`, `first + stride`, … Workers sharing a
+   * reservation interleave (worker k of n: `first + k`, stride n), so every worker's ids stay as short
+   * as the dictionary is small: an id is written in every row, and 8-digit ids made a fifth of the
+   * COPY text.
+   */
   first: number;
   size: number;
+  stride?: number;
 }
 
 /**
@@ -34,8 +39,6 @@ export interface TermSeed {
 export const REMEMBERED_CHARACTERS = 8_000_000;
 
 const QUOTE = 0x22;
-/** Bytes kept per id's digits: a length and up to 10 digits (an int4). */
-const ID_SLOT = 12;
 const encoder = new TextEncoder();
 
 /**
@@ -66,8 +69,6 @@ export class TermWriter {
   private ids = new Int32Array(1 << 13);
   /** Each remembered id as text, made once (recommendation sets carry ids as text). */
   private idTexts: string[] = [];
-  /** Each remembered id's decimal digits, `ID_SLOT` bytes an entry (its length first): copied, not computed, per row. */
-  private idDigits = new Uint8Array((1 << 13) * ID_SLOT);
   private count = 0;
   /** The remembered texts' bytes, end to end. */
   private arena = new Uint8Array(1 << 16);
@@ -77,6 +78,7 @@ export class TermWriter {
   private next: number;
   private readonly end: number;
   private readonly size: number;
+  private readonly stride: number;
   private fresh: string[] = [];
 
   constructor(seed: TermSeed) {
@@ -85,8 +87,9 @@ export class TermWriter {
       const h = hashOf(bytes, 0, bytes.length);
       if (this.find(bytes, 0, bytes.length, h) < 0) this.remember(bytes, 0, bytes.length, h, id);
     }
+    this.stride = seed.stride ?? 1;
     this.next = seed.first;
-    this.end = seed.first + seed.size;
+    this.end = seed.first + seed.size * this.stride;
     this.size = seed.size;
   }
 
@@ -95,25 +98,6 @@ export class TermWriter {
     const bytes = encoder.encode(text);
     const id = this.idOfBytes(bytes, 0, bytes.length);
     return id < 0 ? null : String(id);
-  }
-
-  /**
-   * Writes the id of the text in bytes `s`..`e` of `b` to `out` as COPY text; false (nothing written)
-   * when the text cannot be stored (a NUL character).
-   */
-  writeIdOfBytes(b: Uint8Array, s: number, e: number, doubledQuotes: boolean, out: ByteSink): boolean {
-    if (!doubledQuotes) {
-      const found = this.find(b, s, e, hashOf(b, s, e));
-      if (found >= 0) {
-        const at = found * ID_SLOT;
-        out.bytes(this.idDigits, at + 1, at + 1 + this.idDigits[at]!);
-        return true;
-      }
-    }
-    const id = this.idOfBytes(b, s, e, doubledQuotes);
-    if (id < 0) return false;
-    out.int(id);
-    return true;
   }
 
   /** `idOfBytes` as COPY text; null when the text cannot be stored (a NUL character). */
@@ -143,7 +127,7 @@ export class TermWriter {
       throw new BulkFileError(`the file has more new distinct texts than the ${this.size} ids an import reserves for each parser; report this file`);
     }
     const id = this.next;
-    this.next += 1;
+    this.next += this.stride;
     this.remember(b, s, e, h, id);
     // The text as a string only here, once per new term: invalid UTF-8 reads as U+FFFD, as a decoder would.
     this.fresh.push(`${id}\t${copyField(Buffer.from(b.buffer, b.byteOffset + s, e - s).toString('utf8'))}\n`);
@@ -182,11 +166,7 @@ export class TermWriter {
       this.starts = grow(this.starts, entry + 1);
       this.lengths = grow(this.lengths, entry + 1);
       this.ids = grow(this.ids, entry + 1);
-      this.idDigits = grow(this.idDigits, (entry + 1) * ID_SLOT);
     }
-    const digits = String(id);
-    this.idDigits[entry * ID_SLOT] = digits.length;
-    for (let i = 0; i < digits.length; i += 1) this.idDigits[entry * ID_SLOT + 1 + i] = digits.charCodeAt(i);
     this.hashes[entry] = h;
     this.starts[entry] = this.used;
     this.lengths[entry] = n;

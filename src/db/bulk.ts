@@ -8,7 +8,7 @@
  */
 import { sqlType } from '../registers/sql.js';
 import { certificateCopyColumns, recommendationCopyColumns, setFields, type RegisterFile } from '../registers/index.js';
-import type { Queryable } from './client.js';
+import type { CopyFormat, Queryable } from './client.js';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -20,10 +20,10 @@ export interface BatchCounts {
 }
 
 /** COPY into `table` inside a savepoint; false (and nothing written) when a key already exists. */
-async function copyIfNew(tx: Queryable, table: string, columns: readonly string[], copy: Uint8Array): Promise<boolean> {
+async function copyIfNew(tx: Queryable, table: string, columns: readonly string[], copy: Uint8Array, format: CopyFormat): Promise<boolean> {
   await tx.query('SAVEPOINT bulk_copy_new');
   try {
-    await tx.copyText(table, columns, copy);
+    await tx.copyText(table, columns, copy, format);
   } catch (error) {
     if ((error as { code?: string }).code !== UNIQUE_VIOLATION) throw error;
     await tx.query('ROLLBACK TO SAVEPOINT bulk_copy_new');
@@ -73,6 +73,7 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
   const arrays = ['items', ...setFields(file).map((f) => f.column)];
   const recommendations = {
     columns: recColumns,
+    format: 'text' as CopyFormat,
     create: `CREATE TEMP TABLE IF NOT EXISTS ${recommendationStage} (${recColumns.map((c) => `${c} ${recStageType(c)}`).join(', ')}) ON COMMIT DELETE ROWS`,
     table: recommendationStage,
     // Sets are replaced whole (below), so nothing of an earlier import can be left beside them.
@@ -92,6 +93,9 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
   };
   const certificates = {
     columns, create, merge, table: certificateStage,
+    // Written by the parse workers in the binary format (`bulk/copy-binary.ts`), into columns of the
+    // same types as `certificates` (`typeOf`, from the same declaration).
+    format: 'binary' as CopyFormat,
     // A certificate the file brings again replaces its recommendations whole, even when the file now
     // has none for it: rows an earlier import wrote go (this import's own, from either worker, stay).
     stale: `DELETE FROM recommendation_sets r USING ${certificateStage} s
@@ -114,16 +118,16 @@ function stagesFor(file: RegisterFile): ReturnType<typeof stageSql> {
  * (the savepoint, and the stage that empties at commit).
  */
 async function storeBatch(tx: Queryable, target: string, stage: Stage, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
-  if (await copyIfNew(tx, target, stage.columns, copy)) return { inserted: rows, updated: 0, path: 'copy' };
+  if (await copyIfNew(tx, target, stage.columns, copy, stage.format)) return { inserted: rows, updated: 0, path: 'copy' };
   await tx.query(stage.create);
-  await tx.copyText(stage.table, stage.columns, copy);
+  await tx.copyText(stage.table, stage.columns, copy, stage.format);
   const [counts] = await tx.query<{ inserted: number; updated: number }>(stage.merge);
   if (stage.stale) await tx.query(stage.stale, [importId]);
   await tx.query(`TRUNCATE ${stage.table}`);
   return { inserted: counts?.inserted ?? 0, updated: counts?.updated ?? 0, path: 'merge' };
 }
 
-/** One batch of certificate records (COPY text written by `bulk/row.ts`, de-duplicated by number). */
+/** One batch of certificate records (binary COPY, `bulk/copy-binary.ts`, de-duplicated by number). */
 export function storeCertificateBatch(tx: Queryable, file: RegisterFile, importId: number, copy: Uint8Array, rows: number): Promise<BatchCounts> {
   return storeBatch(tx, 'certificates', stagesFor(file).certificates, importId, copy, rows);
 }

@@ -19,9 +19,15 @@ export interface Queryable {
   query<R extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
   /** Rows as arrays in column order (what drizzle's proxy driver wants). */
   queryArrays(text: string, params?: readonly unknown[]): Promise<unknown[][]>;
-  /** COPY … FROM of rows in COPY's text format (`db/copy-text.ts`) into `table (columns)`: the fastest way in. */
-  copyText(table: string, columns: readonly string[], text: string | Uint8Array): Promise<void>;
+  /**
+   * COPY … FROM of rows in COPY's text format (`db/copy-text.ts`) into `table (columns)`: the fastest
+   * way in. `format: 'binary'`: the rows are in the binary format (`bulk/copy-binary.ts`), which the
+   * server stores without parsing.
+   */
+  copyText(table: string, columns: readonly string[], text: string | Uint8Array, format?: CopyFormat): Promise<void>;
 }
+
+export type CopyFormat = 'text' | 'binary';
 
 export interface Db extends Queryable {
   readonly dialect: 'postgres' | 'pglite';
@@ -64,9 +70,9 @@ function openPostgres(url: string, logger: Logger, max: number): Db {
       const result = await client.query({ text, values: params as unknown[] | undefined, rowMode: 'array' });
       return result.rows as unknown[][];
     },
-    async copyText(table: string, columns: readonly string[], text: string | Uint8Array) {
+    async copyText(table: string, columns: readonly string[], text: string | Uint8Array, format: CopyFormat = 'text') {
       const run = async (c: pg.PoolClient | pg.Client) => {
-        const stream = c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+        const stream = c.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN (FORMAT ${format})`));
         await pipeline(Readable.from([text]), stream);
       };
       if (client instanceof pg.Pool) {
@@ -141,9 +147,9 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Db> {
       const result = await client.query<unknown[]>(text, params as unknown[] | undefined, { rowMode: 'array' });
       return result.rows;
     },
-    async copyText(table: string, columns: readonly string[], text: string | Uint8Array) {
+    async copyText(table: string, columns: readonly string[], text: string | Uint8Array, format: CopyFormat = 'text') {
       // PGlite reads COPY input from a virtual /dev/blob file.
-      await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text as string | Uint8Array<ArrayBuffer>]) });
+      await client.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob' (FORMAT ${format})`, [], { blob: new Blob([text as string | Uint8Array<ArrayBuffer>]) });
     },
   });
 

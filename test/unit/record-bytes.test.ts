@@ -7,10 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { EntryBatcher } from '../../src/bulk/batcher.js';
 import type { ParsedBatch } from '../../src/bulk/batches.js';
 import { CsvScanner, recordFields } from '../../src/bulk/csv-scan.js';
+import { certificateBinaryTypes } from '../../src/bulk/copy-binary.js';
 import { TermWriter } from '../../src/bulk/terms.js';
 import type { EntryKind } from '../../src/bulk/row.js';
 import { copyPrefixes, registerFile, setFields } from '../../src/registers/index.js';
 import { generateRegisterDay, registerExport, sparkCsvLine } from '../fake-api/index.js';
+import { decodeBinaryCopy } from '../helpers/binary-copy.js';
 
 type Register = 'domestic' | 'non-domestic' | 'display';
 const LATEST = '2026-11-23';
@@ -29,8 +31,13 @@ function decoded(register: Register, kind: EntryKind, batches: ParsedBatch[]) {
   const term = (id: string) => (id === '\\N' || id === 'NULL' ? id : (texts.get(id) ?? `?${id}`));
   const isTerm = kind === 'certificates' ? file.fields.map((f) => f.type === 'term') : setFields(file).map((f) => f.type === 'term');
   const prefix = kind === 'certificates' ? 2 : 5;
-  const lines = batches.flatMap((b) => new TextDecoder().decode(b.copy).split('\n').filter(Boolean)).map((line) =>
-    line.split('\t').map((v, i) => {
+  // Certificates come in binary COPY, recommendation sets in COPY text.
+  const types = certificateBinaryTypes(file);
+  const records = batches.flatMap((b) => (kind === 'certificates'
+    ? decodeBinaryCopy(b.copy, types).map((r) => r.map((v) => v ?? '\\N'))
+    : new TextDecoder().decode(b.copy).split('\n').filter(Boolean).map((line) => line.split('\t'))));
+  const lines = records.map((fields) =>
+    fields.map((v, i) => {
       if (i < prefix || !isTerm[i - prefix]) return v;
       return kind === 'certificates' ? term(v) : `{${v.slice(1, -1).split(',').map(term).join(',')}}`;
     }).join('\t'));
@@ -81,11 +88,16 @@ const DOMESTIC_EDITS: Array<Record<string, string | null>> = [
   { total_floor_area: ' 12.5' }, { total_floor_area: '+3' }, { total_floor_area: '1e3' }, { total_floor_area: '12.' },
   { total_floor_area: 'NO DATA!' }, { total_floor_area: 'n/a' }, { total_floor_area: '1,234' }, { total_floor_area: '-0.5' },
   { total_floor_area: '.5' }, { total_floor_area: 'abc' }, { total_floor_area: '' },
+  // A float32 halfway point (ties to even), 15 digits (the byte path's most), 17 (the string path's).
+  { total_floor_area: '16777217' }, { total_floor_area: '123456789.012345' }, { total_floor_area: '0.30000001192092896' }, { total_floor_area: '-0.0' },
   { number_heated_rooms: '007' }, { number_heated_rooms: '12345678901' }, { number_heated_rooms: '-3' }, { number_heated_rooms: ' 4 ' },
   { current_energy_rating: 'c' }, { current_energy_rating: 'A+' }, { current_energy_rating: 'INVALID!' }, { current_energy_rating: 'Z' },
   { uprn: 'UPRN-000012345678' }, { uprn: '0' }, { uprn: '000123' }, { uprn: '1234567890123456' }, { uprn: '-5' },
   { inspection_date: '01/02/2020' }, { inspection_date: '2020-02-30' }, { inspection_date: '2020-01-01T10:00:00' }, { inspection_date: 'NO DATA!' },
   { lodgement_datetime: '2025-03-03 10:11:12.123456' }, { lodgement_datetime: '03/03/2025 10:11' }, { lodgement_datetime: 'soon' },
+  { lodgement_datetime: '2025-03-03T10:11:12.5Z' }, { lodgement_datetime: '2025-03-03 10:11:12.' }, { lodgement_datetime: '2025-03-03 10:11:12.1234567' },
+  { lodgement_datetime: '2025-03-03 24:00:00' }, { lodgement_datetime: '2025-02-29 10:00:00' }, { lodgement_datetime: '1066-10-14 12:00:00.000001' },
+  { lodgement_datetime: '2025-03-03 10:11:12 Z' }, { lodgement_datetime: '2025-03-03 10:11:12+01:00' },
   { walls_description: 'Cavity wall, as built, "insulated"' }, { walls_description: 'tab\there\\back' }, { walls_description: 'Average thermal transmittance 0.25 W/m²K' },
   { walls_description: 'NUL\u0000' }, { walls_description: '' }, { walls_description: 'Good' },
   { address1: 'Flat 1, "The Maltings"' }, { address1: 'back\\slash\ttab' }, { address1: 'Tŷ Newydd' }, { address1: 'line\nbreak\r\nand more' },

@@ -19,18 +19,27 @@ describe('a parse worker\'s term ids', () => {
   });
 
   it('gives a new text the next id of the worker\'s range, once, and hands it over once', () => {
-    // The second worker of an import whose range starts at 1: its own thousand ids from 1001.
-    const terms = new TermWriter({ known: [[7, 'Good']], first: 1001, size: 1000 });
+    // The second of two workers of an import whose range starts at 1000: every other id from 1001.
+    const terms = new TermWriter({ known: [[7, 'Good']], first: 1001, size: 1000, stride: 2 });
     expect(terms.id('Solid brick, as built, no insulation (assumed)')).toBe('1001');
     expect(terms.id('Good')).toBe('7');
-    expect(terms.id('Very Poor')).toBe('1002');
+    expect(terms.id('Very Poor')).toBe('1003');
     expect(terms.id('Solid brick, as built, no insulation (assumed)')).toBe('1001');
-    expect(terms.takeNew()).toBe('1001\tSolid brick, as built, no insulation (assumed)\n1002\tVery Poor\n');
+    expect(terms.takeNew()).toBe('1001\tSolid brick, as built, no insulation (assumed)\n1003\tVery Poor\n');
     // Handed over: not again with the next batch, and its id stays.
     expect(terms.takeNew()).toBe('');
-    expect(terms.id('Very Poor')).toBe('1002');
-    expect(terms.id('Poor')).toBe('1003');
-    expect(terms.takeNew()).toBe('1003\tPoor\n');
+    expect(terms.id('Very Poor')).toBe('1003');
+    expect(terms.id('Poor')).toBe('1005');
+    expect(terms.takeNew()).toBe('1005\tPoor\n');
+  });
+
+  it('keeps two workers of one reservation apart, each id short: the range interleaved, not halved', () => {
+    const reserved = { first: 1000, size: 3 };
+    const workers = [0, 1].map((k) => new TermWriter({ known: [], first: reserved.first + k, size: reserved.size, stride: 2 }));
+    const ids = workers.flatMap((w) => ['a', 'b', 'c'].map((text) => Number(w.id(text))));
+    expect(ids.sort()).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
+    // Both end inside the reservation (first .. first + 2 × size − 1), and past it they stop.
+    for (const w of workers) expect(() => w.id('d')).toThrow(BulkFileError);
   });
 
   it('hands a text over as COPY text: tab-separated, its tabs, newlines and backslashes escaped', () => {

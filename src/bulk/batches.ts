@@ -1,8 +1,9 @@
 /**
  * The parsing stage of a bulk import: the file's CSV entries → batches ready for the database. Each
  * batch comes from one entry and carries its good records ready for COPY (`record-bytes.ts`,
- * `row.ts`), its rejects with reasons and raw text, and its per-day tallies. No database here: this runs on a worker thread
- * (`parse-worker.ts`), so parsing overlaps with the database writing the batch before.
+ * `row.ts`), its rejects with reasons and raw text, and its per-day tallies. No database here: this
+ * runs on a worker thread (`parse-worker.ts`), so parsing overlaps with the database writing the
+ * batch before.
  */
 import type { RejectedRow } from '../db/rejects.js';
 import { BulkFileError } from '../errors.js';

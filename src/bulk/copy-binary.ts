@@ -11,19 +11,23 @@
  * for every conversion (`test/db/copy-binary.test.ts`).
  */
 import { certificateCopyColumns, type RegisterFile } from '../registers/index.js';
+import { sqlType } from '../registers/sql.js';
 import type { ValueType } from '../registers/values.js';
 import type { ByteSink } from './byte-sink.js';
 
 /** The column types a certificates COPY carries: a declared column's SQL type (`registers/sql.ts`), or jsonb. */
 export type BinaryType = 'text' | 'integer' | 'bigint' | 'real' | 'date' | 'timestamptz' | 'jsonb';
 
-const BINARY_TYPE: Record<ValueType, BinaryType> = {
-  text: 'text', term: 'integer', integer: 'integer', real: 'real', date: 'date', timestamptz: 'timestamptz', band: 'text', uprn: 'bigint',
+/** The binary form of each SQL type a declared column can have (`registers/sql.ts`). */
+const BY_SQL_TYPE: Readonly<Record<string, BinaryType>> = {
+  text: 'text', integer: 'integer', bigint: 'bigint', real: 'real', date: 'date', timestamptz: 'timestamptz',
 };
 
-/** The binary type of a declared column (its SQL type, `registers/sql.ts`; a test holds the two together). */
+/** The binary type of a declared column: that of its SQL type, so the two cannot drift apart. */
 export function binaryType(type: ValueType): BinaryType {
-  return BINARY_TYPE[type];
+  const binary = BY_SQL_TYPE[sqlType(type)];
+  if (!binary) throw new Error(`no binary COPY form for the SQL type ${sqlType(type)} (a ${type} column)`);
+  return binary;
 }
 
 /** The binary type of each column a certificates record fills (`certificateCopyColumns`), in order. */

@@ -37,7 +37,7 @@ describe('a parse worker\'s term ids', () => {
     const reserved = { first: 1000, size: 3 };
     const workers = [0, 1].map((k) => new TermWriter({ known: [], first: reserved.first + k, size: reserved.size, stride: 2 }));
     const ids = workers.flatMap((w) => ['a', 'b', 'c'].map((text) => Number(w.id(text))));
-    expect(ids.sort()).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
+    expect(ids.sort((a, b) => a - b)).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
     // Both end inside the reservation (first .. first + 2 × size − 1), and past it they stop.
     for (const w of workers) expect(() => w.id('d')).toThrow(BulkFileError);
   });

@@ -11,11 +11,18 @@ import { ByteSink } from './byte-sink.js';
 import { BINARY_HEADER, BINARY_TRAILER, certificateBinaryTypes, textRecordToBinary, type BinaryType } from './copy-binary.js';
 import { recordFields, recordText, type ScannedRecord } from './csv-scan.js';
 import { CertificateBytes, RecommendationBytes } from './record-bytes.js';
-import { RecommendationSets } from './recommendation-sets.js';
-import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind, type ParsedRecommendation } from './row.js';
+import { RecommendationSets, type SetValue } from './recommendation-sets.js';
+import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind } from './row.js';
 import type { TermWriter } from './terms.js';
 
 const encoder = new TextEncoder();
+
+/** A recommendation read by either path: its certificate, its item and its set's values. */
+interface Recommendation {
+  certificate: string;
+  item: number;
+  values: ArrayLike<SetValue>;
+}
 
 export interface EntryInfo {
   name: string;
@@ -37,8 +44,8 @@ export class EntryBatcher {
   private batch = EntryBatcher.empty();
   private readonly sets: RecommendationSets;
   private lastCertificate: string | null = null;
-  /** The first item of the next batch's first certificate, read when this batch was full. */
-  private carried: { certificate: string; item: string; values: Array<string | null> } | null = null;
+  /** The first item of the next batch's first certificate, read when this batch was full (a copy). */
+  private carried: Recommendation | null = null;
 
   constructor(
     private readonly entry: EntryInfo,
@@ -48,7 +55,7 @@ export class EntryBatcher {
     private readonly batchSize: number,
     private readonly terms: TermWriter,
   ) {
-    this.sets = new RecommendationSets(setFields(file));
+    this.sets = new RecommendationSets(setFields(file), prefix);
     this.types = certificateBinaryTypes(file);
     this.out.bytes(BINARY_HEADER, 0, BINARY_HEADER.length);
   }
@@ -85,7 +92,7 @@ export class EntryBatcher {
       }
     } else if (this.bytePath) {
       const parsed = this.bytePath.read(r);
-      if (parsed) return this.addRecommendation({ ok: true, ...parsed }, () => recordText(r));
+      if (parsed) return this.addRecommendation(parsed);
     }
     return this.addFields(recordFields(r), () => recordText(r));
   }
@@ -99,7 +106,12 @@ export class EntryBatcher {
         : new RecommendationBytes(this.header, this.file.recommendations, this.terms);
       return false;
     }
-    if (this.entry.kind === 'recommendations') return this.addRecommendation(parseRecommendationRecord(record, this.header, this.file.recommendations, this.terms), raw);
+    if (this.entry.kind === 'recommendations') {
+      const parsed = parseRecommendationRecord(record, this.header, this.file.recommendations, this.terms);
+      if (parsed.ok) return this.addRecommendation(parsed);
+      this.reject(null, parsed.reason, raw());
+      return this.batch.read >= 2 * this.batchSize;
+    }
     const parsed = parseCertificateRecord(record, this.header, this.file.fields, this.prefix, this.latestDay, this.terms);
     if (!parsed.ok) this.reject(parsed.day, parsed.reason, raw());
     else {
@@ -130,20 +142,17 @@ export class EntryBatcher {
    * batches would make the second batch's straight COPY fail on its key, and the whole batch take the
    * slower staged merge.
    */
-  private addRecommendation(parsed: ParsedRecommendation, raw: () => string): boolean {
-    if (!parsed.ok) {
-      this.reject(null, parsed.reason, raw());
-      return this.batch.read >= 2 * this.batchSize;
-    }
+  private addRecommendation(parsed: Recommendation): boolean {
     if (this.batch.read >= this.batchSize && parsed.certificate !== this.lastCertificate) {
-      this.carried = parsed;
+      // The reader reuses its values: kept for the next batch, they are copied.
+      this.carried = { certificate: parsed.certificate, item: parsed.item, values: Array.from(parsed.values) };
       return true;
     }
     this.addItem(parsed);
     return false;
   }
 
-  private addItem(item: { certificate: string; item: string; values: Array<string | null> }): void {
+  private addItem(item: Recommendation): void {
     this.batch.read += 1;
     this.lastCertificate = item.certificate;
     if (this.sets.add(item.certificate, item.item, item.values)) this.batch.rows += 1;
@@ -164,8 +173,8 @@ export class EntryBatcher {
   take(bytesRead: number, bytesTotal: number | null): ParsedBatch {
     const done: ParsedBatch = {
       kind: this.entry.kind, entry: this.entry.name, ...this.batch,
-      // Certificates written as bytes as they were read; a batch of recommendation sets encoded once.
-      copy: this.entry.kind === 'certificates' ? this.takeCertificates() : encoder.encode(this.sets.take(this.prefix)),
+      // Certificates written as they were read; a batch's recommendation sets once it is whole.
+      copy: this.entry.kind === 'certificates' ? this.takeCertificates() : this.sets.take(),
       // After the records: the terms they brought, stored before them in the same transaction.
       terms: encoder.encode(this.terms.takeNew()),
       days: [...this.perDay].map(([day, [stored, rejected]]): [string, number, number] => [day, stored, rejected]),

@@ -19,9 +19,9 @@ export interface ParsedBatch {
   /** The ZIP entry (or file) the batch was read from. */
   entry: string;
   /**
-   * The batch's good records (`registers/index.ts` names the columns): certificates in COPY's binary
-   * format (`copy-binary.ts`), recommendation sets as COPY text. Bytes, so they cross to the importing
-   * thread without a copy and never exist there as a string.
+   * The batch's good records (`registers/index.ts` names the columns) in COPY's binary format
+   * (`copy-binary.ts`, `recommendation-sets.ts`). Bytes, so they cross to the importing thread without
+   * a copy and never exist there as a string.
    */
   copy: Uint8Array;
   /** COPY text (`id`, `value`) of the terms this batch's records use that no earlier batch brought. */
@@ -44,7 +44,8 @@ export interface ParsedBatch {
 
 export interface ParseOptions {
   register: string;
-  batchSize: number;
+  /** Records per batch, by the entry's kind. */
+  batchSize: Readonly<Record<EntryKind, number>>;
   /** The newest lodgement day the file may hold: a later one is a reject. */
   latestDay: string;
   /** The import writing the batches (recommendation rows carry it). */
@@ -65,7 +66,7 @@ export async function* parseBulkFile(path: string, options: ParseOptions): Async
     // Each worker gives new terms every `shards`-th id of the import's reserved range, from its own offset.
     const terms = new TermWriter({ ...options.terms, first: options.terms.first + (options.shard ?? 0), stride: options.shards ?? 1 });
     for (const entry of shareOf(source.entries, options.shard ?? 0, options.shards ?? 1)) {
-      const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize, terms);
+      const batcher = new EntryBatcher(entry, file, prefixes[entry.kind], options.latestDay, options.batchSize[entry.kind], terms);
       yield* parseEntry(entry, batcher, progress);
       if (!batcher.hasHeader) throw new BulkFileError(`${entry.name} is empty: no header line`);
     }

@@ -1,18 +1,34 @@
 /**
- * A batch of certificates in COPY's binary format (`copy-binary.ts`) as it is written: bytes appended
- * to one growing buffer, handed to the importing thread whole (transferred, not copied). The byte
- * parser copies a text field's bytes straight from the file's buffer into it; binary text needs no
- * escaping.
+ * A batch of certificates or recommendation sets in COPY's binary format (`copy-binary.ts`) as it is
+ * written: bytes appended to one growing buffer, handed to the importing thread whole (shared,
+ * not copied). The byte parser copies a text field's bytes straight from the file's buffer into it;
+ * binary text needs no escaping.
  */
 const encoder = new TextEncoder();
 
 /**
- * Batch buffers the importing thread has finished with and given back to this (worker) thread
- * (`parse-worker.ts`): a sink takes one for its next batch instead of allocating, so an import cycles
- * a handful of buffers however long the file, rather than leaving one per batch for the collectors
- * and the allocator of two threads to reclaim (+27 MB of peak RSS at 1M certificates without).
+ * Batch buffers the importing thread has finished with (`parse-worker.ts`): a sink takes one for its
+ * next batch instead of allocating, so an import cycles a handful of buffers however long the file
+ * (+27 MB of peak RSS at 1M certificates without). They are SharedArrayBuffers, shared with the
+ * importing thread rather than transferred to it and back: a transferred buffer is new memory to the
+ * thread that receives it, and each batch's then made V8 collect the worker's whole heap several times
+ * a second (~0.3 s of CPU a worker on the 250k file); a detached one slows every typed array.
  */
-export const spareBuffers: ArrayBuffer[] = [];
+export const spareBuffers: SharedArrayBuffer[] = [];
+
+/** Below this, a sink's buffer is a plain one of its own (a record's constant prefix, say). */
+const SHARED_FROM = 1 << 16;
+
+/** A buffer of at least `size` bytes: a spare, or a new one. */
+function bufferOf(size: number): Uint8Array {
+  if (size < SHARED_FROM) return new Uint8Array(size);
+  // The smallest that fits: a sink of recommendation sets does not take one a certificates batch needs.
+  let at = -1;
+  spareBuffers.forEach((b, i) => {
+    if (b.byteLength >= size && (at < 0 || b.byteLength < spareBuffers[at]!.byteLength)) at = i;
+  });
+  return new Uint8Array(at >= 0 ? spareBuffers.splice(at, 1)[0]! : new SharedArrayBuffer(size));
+}
 
 const F32 = new Float32Array(1);
 const I32 = new Int32Array(F32.buffer);
@@ -23,14 +39,14 @@ export class ByteSink {
 
   /** `size`: the bytes first allocated (a batch's buffer grows to the batch once, then is reused). */
   constructor(size = 1 << 20) {
-    this.buf = new Uint8Array(size);
+    this.buf = bufferOf(size);
   }
 
   private reserve(n: number): void {
     if (this.length + n <= this.buf.length) return;
     // By half, not double: a batch's buffer ends near its size (2.1 MB: 2.25, not 4), and several are in flight.
     const size = Math.max(this.length + n, Math.ceil(this.buf.length * 1.5));
-    const bigger = new Uint8Array(size);
+    const bigger = bufferOf(size);
     bigger.set(this.buf.subarray(0, this.length));
     this.buf = bigger;
   }
@@ -66,6 +82,14 @@ export class ByteSink {
     out[n + 2] = (value >> 8) & 0xff;
     out[n + 3] = value & 0xff;
     this.length = n + 4;
+  }
+
+  /** Binary COPY: the int32 at `at` (written before as a placeholder: a length known only after what follows) set to `value`. */
+  patchInt32(at: number, value: number): void {
+    const end = this.length;
+    this.length = at;
+    this.int32(value);
+    this.length = end;
   }
 
   /** Binary COPY: a big-endian int64 (a UPRN, microseconds): a whole number within ±2^53, or any BigInt. */
@@ -125,8 +149,7 @@ export class ByteSink {
     const written = this.buf.subarray(0, this.length);
     this.length = 0;
     if (!keep) {
-      const spare = spareBuffers.pop();
-      this.buf = spare && spare.byteLength >= this.buf.length ? new Uint8Array(spare) : new Uint8Array(this.buf.length);
+      this.buf = bufferOf(this.buf.length);
       return written;
     }
     const out = new Uint8Array(keep.reduce((n, [s, e]) => n + e - s, 0));

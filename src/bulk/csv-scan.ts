@@ -45,6 +45,8 @@ export interface ScannedRecord {
 export class CsvScanner {
   private buf: Buffer = Buffer.alloc(0);
   private pos = 0;
+  /** Where an unfinished record and the next piece are joined (`push`). */
+  private joined: Buffer = Buffer.alloc(0);
   private final = false;
   readonly record: ScannedRecord = {
     buf: this.buf, start: 0, end: 0, count: 0,
@@ -53,10 +55,32 @@ export class CsvScanner {
 
   constructor(private readonly entry: string) {}
 
-  /** Adds the next piece of the entry; the bytes of a record it left unfinished come first. */
+  /**
+   * Adds the next piece of the entry; the bytes of a record it left unfinished come first. The two
+   * are joined in a buffer the scanner keeps, not a new one each piece: a new buffer per piece was as
+   * many bytes again as the file, and that much memory outside the heap made V8 collect its old
+   * generation several times a second.
+   */
   push(chunk: Buffer): void {
     const rest = this.buf.length - this.pos;
-    this.buf = rest === 0 ? chunk : Buffer.concat([this.buf.subarray(this.pos), chunk]);
+    if (rest === 0) {
+      this.buf = chunk;
+      this.pos = 0;
+      return;
+    }
+    const size = rest + chunk.length;
+    if (this.joined.length < size) {
+      const bigger = Buffer.allocUnsafe(Math.max(size, this.joined.length * 2));
+      this.buf.copy(bigger, 0, this.pos);
+      this.joined = bigger;
+    } else if (this.buf.buffer === this.joined.buffer && this.buf.byteOffset === this.joined.byteOffset) {
+      // The rest is already in the joined buffer (the last piece was joined too): moved to its start.
+      this.joined.copyWithin(0, this.pos, this.pos + rest);
+    } else {
+      this.buf.copy(this.joined, 0, this.pos);
+    }
+    chunk.copy(this.joined, rest);
+    this.buf = this.joined.subarray(0, size);
     this.pos = 0;
   }
 

@@ -12,11 +12,15 @@ const { path, options, window } = workerData as WorkerData;
 const port = parentPort!;
 let credits = window;
 let wake: (() => void) | null = null;
-/** Smaller buffers (a batch of recommendation sets, made whole by its encoder) are not worth keeping. */
-const MIN_SPARE = 1 << 20;
-// Each acknowledgement gives back the buffer of a batch the importing thread has stored, for reuse.
-port.on('message', (spare: ArrayBuffer | null) => {
-  if (spare instanceof ArrayBuffer && spare.byteLength >= MIN_SPARE) spareBuffers.push(spare);
+/**
+ * The shared buffer of each batch posted and not yet acknowledged, oldest first (null for a batch whose
+ * bytes were copied out: `ByteSink.take` with ranges). The importing thread stores a worker's batches
+ * in the order they were posted, so each acknowledgement frees the oldest, to be written over.
+ */
+const posted: Array<SharedArrayBuffer | null> = [];
+port.on('message', () => {
+  const done = posted.shift();
+  if (done) spareBuffers.push(done);
   credits += 1;
   wake?.();
 });
@@ -26,8 +30,10 @@ try {
   for await (const batch of parseBulkFile(path, options)) {
     while (credits === 0) await new Promise<void>((resolve) => (wake = resolve));
     credits -= 1;
-    // Transferred, not copied: the worker gives the batch's bytes up.
-    port.postMessage({ type: 'batch', batch } satisfies WorkerMessage, [batch.copy.buffer as ArrayBuffer]);
+    // Shared, not copied or transferred: the importing thread reads the bytes where they were written.
+    const buffer = batch.copy.buffer;
+    posted.push(buffer instanceof SharedArrayBuffer ? buffer : null);
+    post({ type: 'batch', batch });
   }
   post({ type: 'end' });
 } catch (error) {

@@ -17,6 +17,7 @@ import { parseFieldValue, parseValue, UNREADABLE } from '../registers/values.js'
 import { ByteSink } from './byte-sink.js';
 import { binaryType, float32OfDouble, pgDaysOf, writeBinaryValue, type BinaryType } from './copy-binary.js';
 import { fieldText, type ScannedRecord } from './csv-scan.js';
+import type { SetValue } from './recommendation-sets.js';
 import { extraJson, type BulkHeader } from './row.js';
 import type { TermWriter } from './terms.js';
 
@@ -328,11 +329,14 @@ export class CertificateBytes {
   }
 }
 
-/** A recommendation read from its bytes: as `row.ts`'s `parseRecommendationRecord` reads it. */
+/**
+ * A recommendation read from its bytes: as `row.ts`'s `parseRecommendationRecord` reads it, term ids
+ * as numbers. The reader reuses it: it is the caller's until the next `read`.
+ */
 export interface ScannedRecommendation {
   certificate: string;
-  item: string;
-  values: Array<string | null>;
+  item: number;
+  values: SetValue[];
 }
 
 /** One entry's recommendations: term values looked up by their bytes, the rest as `row.ts` reads them. */
@@ -341,6 +345,7 @@ export class RecommendationBytes {
   /** The last record's certificate number, bytes and text: a certificate's items come together. */
   private readonly lastNumber = new Uint8Array(24);
   private lastCertificate = '';
+  private readonly scanned: ScannedRecommendation = { certificate: '', item: 0, values: [] };
 
   constructor(
     private readonly header: BulkHeader,
@@ -352,28 +357,29 @@ export class RecommendationBytes {
 
   /** The record's recommendation; null when `row.ts` must read it (it may be a reject). */
   read(r: ScannedRecord): ScannedRecommendation | null {
-    const { header, declared, kinds } = this;
+    const { header, declared, kinds, scanned } = this;
     if (!isPlainRecord(r, header)) return null;
     const b = r.buf;
     const { starts, ends, quoted } = r;
     const numberAt = header.at[0]!;
     const certificate = this.certificateOf(b, starts[numberAt]!);
-    const values: Array<string | null> = [];
-    let item: string | null = null;
+    const values = scanned.values;
+    values.length = 0;
+    let item: number | null = null;
     for (let i = 0; i < declared.length; i += 1) {
       const field = declared[i]!;
       if (field.column === 'certificate_number') continue;
       const at = header.at[i]!;
       if (field.column === 'item') {
         if (at < 0 || quoted[at] !== 0 || !isPlainInteger(b, starts[at]!, ends[at]!, 4)) return null;
-        item = ends[at]! - starts[at]! === 1 ? DIGITS[b[starts[at]!]! - 0x30]! : b.toString('latin1', starts[at], ends[at]);
+        item = integerOf(b, starts[at]!, ends[at]!);
         continue;
       }
       if (kinds[i] === Kind.Term) {
         if (starts[at] === ends[at]) values.push(null);
         else {
-          const id = this.terms.idTextOfBytes(b, starts[at]!, ends[at]!, quoted[at] === 2);
-          if (id === null) return null;
+          const id = this.terms.idOfBytes(b, starts[at]!, ends[at]!, quoted[at] === 2);
+          if (id < 0) return null;
           values.push(id);
         }
         continue;
@@ -385,7 +391,10 @@ export class RecommendationBytes {
       if (value !== null && field.type === 'term') value = this.terms.id(value);
       values.push(value);
     }
-    return item === null ? null : { certificate, item, values };
+    if (item === null) return null;
+    scanned.certificate = certificate;
+    scanned.item = item;
+    return scanned;
   }
 
   /** The 24 bytes at `s` as text, the last record's string when they are its number. */
@@ -401,4 +410,3 @@ export class RecommendationBytes {
   }
 }
 
-const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];

@@ -79,7 +79,7 @@ export type ParsedRecord =
  * element of its certificate's set (`recommendation-sets.ts`; one row of `recommendation_sets`).
  */
 export type ParsedRecommendation =
-  | { ok: true; certificate: string; item: string; values: Array<string | null> }
+  | { ok: true; certificate: string; item: number; values: Array<string | null> }
   | { ok: false; reason: string; day: null };
 
 /** The JSON object of values kept in `bulk_extra`, or null when there are none. */
@@ -162,7 +162,7 @@ export function parseRecommendationRecord(fields: readonly string[], header: Bul
   const checked = common(fields, header, header.at[0]!);
   if ('reason' in checked) return { ok: false, reason: checked.reason, day: null };
   const values: Array<string | null> = [];
-  let item: string | null = null;
+  let item: number | null = null;
   for (let i = 0; i < declared.length; i += 1) {
     const at = header.at[i]!;
     const field = declared[i]!;
@@ -174,7 +174,7 @@ export function parseRecommendationRecord(fields: readonly string[], header: Bul
     }
     if (field.column === 'item') {
       if (Number(value) > 32767 || Number(value) < -32768) return { ok: false, reason: `${field.file} is out of range: ${JSON.stringify(fields[at])}`, day: null };
-      item = value;
+      item = Number(value);
       continue;
     }
     if (field.repeatsCertificate && value !== null && value.trim() === checked.number) value = null;

@@ -39,6 +39,8 @@ export interface TermSeed {
 export const REMEMBERED_CHARACTERS = 8_000_000;
 
 const QUOTE = 0x22;
+/** Bytes past which a field is compared with the arena natively (`Buffer.compare`), not byte by byte. */
+const LONG_FIELD = 32;
 const encoder = new TextEncoder();
 
 /**
@@ -67,11 +69,11 @@ export class TermWriter {
   private starts = new Int32Array(1 << 13);
   private lengths = new Int32Array(1 << 13);
   private ids = new Int32Array(1 << 13);
-  /** Each remembered id as text, made once (recommendation sets carry ids as text). */
-  private idTexts: string[] = [];
   private count = 0;
   /** The remembered texts' bytes, end to end. */
   private arena = new Uint8Array(1 << 16);
+  /** The arena as a Buffer, for its native `compare`. */
+  private arenaBuffer = Buffer.from(this.arena.buffer);
   private used = 0;
   /** A field with doubled quotes, unquoted. */
   private scratch = new Uint8Array(1 << 12);
@@ -97,16 +99,6 @@ export class TermWriter {
   id(text: string): string | null {
     const bytes = encoder.encode(text);
     const id = this.idOfBytes(bytes, 0, bytes.length);
-    return id < 0 ? null : String(id);
-  }
-
-  /** `idOfBytes` as COPY text; null when the text cannot be stored (a NUL character). */
-  idTextOfBytes(b: Uint8Array, s: number, e: number, doubledQuotes = false): string | null {
-    if (!doubledQuotes) {
-      const found = this.find(b, s, e, hashOf(b, s, e));
-      if (found >= 0) return (this.idTexts[found] ??= String(this.ids[found]));
-    }
-    const id = this.idOfBytes(b, s, e, doubledQuotes);
     return id < 0 ? null : String(id);
   }
 
@@ -149,6 +141,12 @@ export class TermWriter {
       if (entry < 0) return -1;
       if (this.hashes[entry] !== h || this.lengths[entry] !== n) continue;
       const at = this.starts[entry]!;
+      // A long text (an improvement's description) is compared natively: a byte loop over hundreds
+      // of bytes cost more than the call.
+      if (n > LONG_FIELD) {
+        if (this.arenaBuffer.compare(b, s, e, at, at + n) === 0) return entry;
+        continue;
+      }
       let i = 0;
       while (i < n && this.arena[at + i] === b[s + i]) i += 1;
       if (i === n) return entry;
@@ -158,7 +156,10 @@ export class TermWriter {
   private remember(b: Uint8Array, s: number, e: number, h: number, id: number): void {
     const n = e - s;
     if (this.used + n > REMEMBERED_CHARACTERS) return;
-    if (this.used + n > this.arena.length) this.arena = grow(this.arena, this.used + n);
+    if (this.used + n > this.arena.length) {
+      this.arena = grow(this.arena, this.used + n);
+      this.arenaBuffer = Buffer.from(this.arena.buffer);
+    }
     this.arena.set(b.subarray(s, e), this.used);
     const entry = this.count;
     if (entry === this.ids.length) {

@@ -73,7 +73,8 @@ SELECT count(*) FILTER (WHERE inserted)::int AS inserted, count(*) FILTER (WHERE
   const arrays = ['items', ...setFields(file).map((f) => f.column)];
   const recommendations = {
     columns: recColumns,
-    format: 'text' as CopyFormat,
+    // Binary, arrays as `array_send` writes them (`bulk/recommendation-sets.ts`).
+    format: 'binary' as CopyFormat,
     create: `CREATE TEMP TABLE IF NOT EXISTS ${recommendationStage} (${recColumns.map((c) => `${c} ${recStageType(c)}`).join(', ')}) ON COMMIT DELETE ROWS`,
     table: recommendationStage,
     // Sets are replaced whole (below), so nothing of an earlier import can be left beside them.

@@ -180,14 +180,24 @@ describe.each(TARGETS)('bulk import on %s', (target) => {
 
   it('reads back every item of a certificate whose recommendations straddle two batches, in order, once each', async () => {
     // The file's 1200 certificates; their recommendations laid out so that one certificate's first three
-    // items end the entry's first batch (a batch is BULK_BATCH records, and ends where a certificate
-    // does) and the rest come later, after other certificates', in its second: a file in no order.
+    // items end the entry's first batch (a batch is BULK_BATCH.recommendations records, and ends where
+    // a certificate does) and the rest come later, after other certificates', in its second: a file in
+    // no order. The others' items twice more, under numbers no certificate has, fill the first batch.
     const rows = [...api.store.visibleBetween('0000-00-00', '9999-99-99')];
     const straddler = rows.find((r) => bulkRecommendations(r).length >= 6)!;
     const own = bulkRecommendations(straddler);
-    const others = rows.filter((r) => r !== straddler).flatMap(bulkRecommendations);
-    const lines = [...others.slice(0, BULK_BATCH - 3), ...own.slice(0, 3), ...others.slice(BULK_BATCH - 3, BULK_BATCH + 10), ...own.slice(3), ...others.slice(BULK_BATCH + 10)];
-    expect(lines.length).toBeGreaterThan(BULK_BATCH + 3);
+    const theirs = rows.filter((r) => r !== straddler).flatMap(bulkRecommendations);
+    const renumbered = new Map<string, string>();
+    const copy = (k: number) => theirs.map((r): Record<string, string | null> => {
+      const key = `${k} ${r.certificate_number}`;
+      const n = renumbered.get(key) ?? `9999-000${k}-0000-${String(renumbered.size).padStart(8, '0').replace(/(\d{4})(\d{4})/, '$1-$2')}`;
+      renumbered.set(key, n);
+      return { ...r, certificate_number: n };
+    });
+    const others = [...theirs, ...copy(1), ...copy(2)];
+    const full = BULK_BATCH.recommendations;
+    const lines = [...others.slice(0, full - 3), ...own.slice(0, 3), ...others.slice(full - 3, full + 10), ...own.slice(3), ...others.slice(full + 10)];
+    expect(lines.length).toBeGreaterThan(full + 3);
     const zip = new yazl.ZipFile();
     const entry = (columns: readonly string[], values: Array<Record<string, string | null>>) =>
       Buffer.from([columns, ...values.map((v) => columns.map((c) => v[c] ?? null))].map(sparkCsvLine).join(''));

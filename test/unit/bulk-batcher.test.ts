@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { EntryBatcher } from '../../src/bulk/batcher.js';
 import { TermWriter } from '../../src/bulk/terms.js';
 import { registerFile } from '../../src/registers/index.js';
+import { decodeBinaryCopy, recommendationSetTypes } from '../helpers/binary-copy.js';
 
 const HEADER = ['certificate_number', 'improvement_item', 'improvement_id', 'improvement_summary_text', 'improvement_descr_text', 'indicative_cost'];
 const A = '0000-0000-0000-0000-0001';
@@ -15,10 +16,7 @@ const C = '0000-0000-0000-0000-0003';
 const item = (certificate: string, n: number) => [certificate, String(n), '5', 'Loft insulation', 'Insulate the loft.', '£100 - £350'];
 
 /** The certificates of a batch's COPY rows, with their items. */
-const sets = (copy: Uint8Array) => new TextDecoder().decode(copy).split('\n').filter(Boolean).map((line) => {
-  const [, , , certificate, items] = line.split('\t');
-  return `${certificate} ${items}`;
-});
+const sets = (copy: Uint8Array) => decodeBinaryCopy(copy, recommendationSetTypes(registerFile('domestic'))).map(([, , , certificate, items]) => `${certificate} ${items}`);
 
 describe('EntryBatcher, recommendations', () => {
   it('ends a full batch where the next certificate begins, never inside a certificate\'s items', () => {

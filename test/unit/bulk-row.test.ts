@@ -157,12 +157,12 @@ describe('bulk recommendation records', () => {
     const { terms, text } = dictionary();
     const parsed = parseRecommendationRecord(['0000-0000-0000-0000-0001', '2', '5', 'Increase loft insulation to 270 mm', 'Loft, "thick", insulation', '£100 - £350'], header, file.recommendations, terms);
     expect(recommendationOf(parsed, file, text)).toEqual({
-      ok: true, certificate: '0000-0000-0000-0000-0001', item: '2',
+      ok: true, certificate: '0000-0000-0000-0000-0001', item: 2,
       values: { improvement_id: '5', summary: 'Increase loft insulation to 270 mm', description: 'Loft, "thick", insulation', indicative_cost: '£100 - £350' },
     });
     // The same texts again: the same ids, nothing new to store.
     const again = parseRecommendationRecord(['0000-0000-0000-0000-0002', '1', '5', 'Increase loft insulation to 270 mm', '', '£100 - £350'], header, file.recommendations, terms);
-    expect(again).toMatchObject({ ok: true, certificate: '0000-0000-0000-0000-0002', item: '1' });
+    expect(again).toMatchObject({ ok: true, certificate: '0000-0000-0000-0000-0002', item: 1 });
     expect((again as { values: unknown[] }).values).toEqual([...(parsed as { values: Array<string | null> }).values.slice(0, 2), null, (parsed as { values: Array<string | null> }).values[3]]);
     expect(terms.takeNew()).toBe('');
   });
@@ -231,11 +231,11 @@ describe('bulk records of the non-domestic and display files', () => {
     const parse = (fields: string[]) => recommendationOf(parseRecommendationRecord(fields, header, display.recommendations, terms), display, text);
     const number = '0000-0000-0000-0000-0012';
     expect(parse([number, number, 'SHORT', '2', 'EPC-L7', 'Introduce HF (high frequency) ballasts, "now"'])).toEqual({
-      ok: true, certificate: number, item: '2',
+      ok: true, certificate: number, item: 2,
       values: { related_certificate_number: null, payback_type: 'SHORT', recommendation_code: 'EPC-L7', description: 'Introduce HF (high frequency) ballasts, "now"' },
     });
     expect(parse([number, '0000-0000-0000-0000-0099', 'OTHER', '5', '', 'Own words'])).toEqual({
-      ok: true, certificate: number, item: '5',
+      ok: true, certificate: number, item: 5,
       values: { related_certificate_number: '0000-0000-0000-0000-0099', payback_type: 'OTHER', recommendation_code: null, description: 'Own words' },
     });
     expect(parse([number, number, 'LONG', '', 'EPC-R5', 'x'])).toMatchObject({ ok: false, reason: expect.stringMatching(/^recommendation_item is not a whole number/) });

@@ -1,6 +1,6 @@
 /**
  * A batch's recommendations gathered into a row per certificate (`bulk/recommendation-sets.ts`): the
- * COPY text of `recommendation_sets`, and what the `recommendations` view reads back from it.
+ * binary COPY of `recommendation_sets`, and what the `recommendations` view reads back from it.
  */
 import { describe, expect, it } from 'vitest';
 import { RecommendationSets } from '../../src/bulk/recommendation-sets.js';
@@ -8,6 +8,7 @@ import { TermWriter } from '../../src/bulk/terms.js';
 import { storeRecommendationBatch } from '../../src/db/bulk.js';
 import { reserveTermIds, storeTerms } from '../../src/db/terms.js';
 import { copyPrefixes, recommendationCopyColumns, registerFile, setFields } from '../../src/registers/index.js';
+import { decodeBinaryCopy, recommendationSetTypes } from '../helpers/binary-copy.js';
 import { TARGETS } from '../helpers/databases.js';
 import { databasePerTest } from '../helpers/per-test-database.js';
 
@@ -18,62 +19,67 @@ const A = '0000-0000-0000-0000-0001';
 const B = '0000-0000-0000-0000-0002';
 
 /** A display set's fields: related_certificate_number (text), then payback_type, recommendation_code, description (term ids). */
-const displaySets = () => new RecommendationSets(setFields(display));
+const displaySets = () => new RecommendationSets(setFields(display), PREFIX);
+const domesticSets = () => new RecommendationSets(setFields(domestic), copyPrefixes('domestic', 7).recommendations);
 
-/** COPY text rows back as their fields (still escaped), one array per row. */
-const rowsOf = (copy: string) => copy.split('\n').filter(Boolean).map((line) => line.split('\t'));
+/** A batch's rows back as text values, arrays as array text. */
+const rowsOf = (sets: RecommendationSets, file = display) => decodeBinaryCopy(sets.take(), recommendationSetTypes(file));
 
-describe('recommendation sets as COPY text', () => {
-  it('matches the columns the set is copied into: the prefix, the certificate, its items, an array per value', () => {
+describe('recommendation sets as binary COPY', () => {
+  it('matches the columns the set is copied into: the constants, the certificate, its items, an array per value', () => {
     expect(recommendationCopyColumns(display)).toEqual([
       'register', 'source', 'import_id', 'certificate_number', 'items', 'related_certificate_number', 'payback_type', 'recommendation_code', 'description',
     ]);
     const sets = displaySets();
-    sets.add(A, '1', ['0000-0000-0000-0000-0099', '11', '12', '13']);
-    expect(sets.take(PREFIX)).toBe(`display\tbulk\t7\t${A}\t{1}\t{"0000-0000-0000-0000-0099"}\t{11}\t{12}\t{13}\n`);
+    sets.add(A, 1, ['0000-0000-0000-0000-0099', 11, '12', 13]);
+    expect(rowsOf(sets)).toEqual([['display', 'bulk', '7', A, '{1}', '{"0000-0000-0000-0000-0099"}', '{11}', '{12}', '{13}']]);
   });
 
   it('gathers a certificate\'s items into one row, items in numeric order, values aligned with them', () => {
-    const sets = new RecommendationSets(setFields(domestic));
-    // Out of order, and 10 after 2 as numbers (not as text).
-    expect(sets.add(A, '10', ['5', '50', '500', '5000'])).toBe(true);
-    expect(sets.add(B, '1', ['6', '60', '600', '6000'])).toBe(true);
-    expect(sets.add(A, '2', ['3', '30', '300', '3000'])).toBe(true);
-    expect(sets.add(A, '1', ['1', '10', '100', '1000'])).toBe(true);
-    expect(rowsOf(sets.take('domestic\tbulk\t7\t'))).toEqual([
+    const sets = domesticSets();
+    // Out of order, and B's between A's.
+    expect(sets.add(A, 10, [5, 50, 500, 5000])).toBe(true);
+    expect(sets.add(B, 1, [6, 60, 600, 6000])).toBe(true);
+    expect(sets.add(A, 2, [3, 30, 300, 3000])).toBe(true);
+    expect(sets.add(A, 1, [1, 10, 100, 1000])).toBe(true);
+    expect(rowsOf(sets, domestic)).toEqual([
       ['domestic', 'bulk', '7', A, '{1,2,10}', '{1,3,5}', '{10,30,50}', '{100,300,500}', '{1000,3000,5000}'],
       ['domestic', 'bulk', '7', B, '{1}', '{6}', '{60}', '{600}', '{6000}'],
     ]);
-    // Taken: the next batch starts empty.
-    expect(sets.take('domestic\tbulk\t7\t')).toBe('');
+    // Taken: the next batch starts empty, and reuses nothing of the last.
+    expect(rowsOf(sets, domestic)).toEqual([]);
+    sets.add(B, 3, [7, null, null, 7000]);
+    expect(rowsOf(sets, domestic)).toEqual([['domestic', 'bulk', '7', B, '{3}', '{7}', '{NULL}', '{NULL}', '{7000}']]);
   });
 
   it('keeps every array as long as the items, a value an item lacks as NULL in its place', () => {
     const sets = displaySets();
-    sets.add(A, '1', [null, '11', '12', '13']);
-    sets.add(A, '2', ['0000-0000-0000-0000-0099', null, null, '23']);
-    sets.add(A, '3', [null, '31', null, null]);
-    expect(rowsOf(sets.take(PREFIX))).toEqual([
+    sets.add(A, 1, [null, 11, 12, 13]);
+    sets.add(A, 2, ['0000-0000-0000-0000-0099', null, null, 23]);
+    sets.add(A, 3, [null, 31, null, null]);
+    expect(rowsOf(sets)).toEqual([
       ['display', 'bulk', '7', A, '{1,2,3}', '{NULL,"0000-0000-0000-0000-0099",NULL}', '{11,NULL,31}', '{12,NULL,NULL}', '{13,23,NULL}'],
     ]);
   });
 
-  it('quotes a text element and escapes its quotes and backslashes, then escapes the row for COPY', () => {
+  it('writes text elements as they are: quotes, backslashes, tabs, newlines, braces and the word NULL', () => {
     const sets = displaySets();
-    sets.add(A, '1', ['say "when", C:\\dir\tthen\nnext', null, null, null]);
-    sets.add(A, '2', ['NULL', null, null, null]);
-    sets.add(A, '3', ['{a,b}', null, null, null]);
-    const [row] = rowsOf(sets.take(PREFIX));
-    // Array input: "say \"when\", C:\\dir<tab>then<newline>next"; COPY: each backslash doubled, tab and newline as \t, \n.
-    expect(row![5]).toBe('{"say \\\\"when\\\\", C:\\\\\\\\dir\\tthen\\nnext","NULL","{a,b}"}');
+    sets.add(A, 1, ['say "when", C:\\dir\tthen\nnext', null, null, null]);
+    sets.add(A, 2, ['NULL', null, null, null]);
+    sets.add(A, 3, ['{a,b} Tŷ', null, null, null]);
+    const [row] = rowsOf(sets);
+    expect(row![5]).toBe(`{${JSON.stringify('say "when", C:\\dir\tthen\nnext')},"NULL","{a,b} Tŷ"}`);
   });
 
-  it('keeps the later of a repeated item, once', () => {
+  it('keeps the later of a repeated item, once, and copies the values it is given', () => {
     const sets = displaySets();
-    expect(sets.add(A, '1', [null, '11', '12', '13'])).toBe(true);
-    expect(sets.add(A, '2', [null, '21', '22', '23'])).toBe(true);
-    expect(sets.add(A, '1', [null, '91', '92', '93'])).toBe(false);
-    expect(rowsOf(sets.take(PREFIX))).toEqual([['display', 'bulk', '7', A, '{1,2}', '{NULL,NULL}', '{91,21}', '{92,22}', '{93,23}']]);
+    const values: Array<string | number | null> = [null, 11, 12, 13];
+    expect(sets.add(A, 1, values)).toBe(true);
+    // The reader reuses its array: what was added must not change with it.
+    values.splice(0, 4, null, 21, 22, 23);
+    expect(sets.add(A, 2, values)).toBe(true);
+    expect(sets.add(A, 1, [null, 91, 92, 93])).toBe(false);
+    expect(rowsOf(sets)).toEqual([['display', 'bulk', '7', A, '{1,2}', '{NULL,NULL}', '{91,21}', '{92,22}', '{93,23}']]);
   });
 });
 
@@ -90,11 +96,11 @@ describe.each(TARGETS)('recommendation sets stored on %s', (target) => {
       [B, '1', '{a,b}', 'OTHER', 'EPC-L7', 'Introduce HF (high frequency) ballasts'],
     ];
     const id = (v: string | null) => (v === null ? null : terms.id(v));
-    for (const [certificate, item, related, payback, code, description] of items) sets.add(certificate, item, [related, id(payback), id(code), id(description)]);
+    for (const [certificate, item, related, payback, code, description] of items) sets.add(certificate, Number(item), [related, id(payback), id(code), id(description)]);
     const encode = (text: string) => new TextEncoder().encode(text);
     await t.db.transaction(async (tx) => {
       await storeTerms(tx, encode(terms.takeNew()));
-      await storeRecommendationBatch(tx, display, 7, encode(sets.take(PREFIX)), items.length);
+      await storeRecommendationBatch(tx, display, 7, sets.take(), items.length);
     });
     const stored = await t.db.query(
       `SELECT certificate_number, item, register, source, import_id, related_certificate_number, payback_type, recommendation_code, description

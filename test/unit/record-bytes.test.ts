@@ -12,7 +12,7 @@ import { TermWriter } from '../../src/bulk/terms.js';
 import type { EntryKind } from '../../src/bulk/row.js';
 import { copyPrefixes, registerFile, setFields } from '../../src/registers/index.js';
 import { generateRegisterDay, registerExport, sparkCsvLine } from '../fake-api/index.js';
-import { decodeBinaryCopy } from '../helpers/binary-copy.js';
+import { decodeBinaryCopy, recommendationSetTypes } from '../helpers/binary-copy.js';
 
 type Register = 'domestic' | 'non-domestic' | 'display';
 const LATEST = '2026-11-23';
@@ -31,11 +31,8 @@ function decoded(register: Register, kind: EntryKind, batches: ParsedBatch[]) {
   const term = (id: string) => (id === '\\N' || id === 'NULL' ? id : (texts.get(id) ?? `?${id}`));
   const isTerm = kind === 'certificates' ? file.fields.map((f) => f.type === 'term') : setFields(file).map((f) => f.type === 'term');
   const prefix = kind === 'certificates' ? 2 : 5;
-  // Certificates come in binary COPY, recommendation sets in COPY text.
-  const types = certificateBinaryTypes(file);
-  const records = batches.flatMap((b) => (kind === 'certificates'
-    ? decodeBinaryCopy(b.copy, types).map((r) => r.map((v) => v ?? '\\N'))
-    : new TextDecoder().decode(b.copy).split('\n').filter(Boolean).map((line) => line.split('\t'))));
+  const types = kind === 'certificates' ? certificateBinaryTypes(file) : recommendationSetTypes(file);
+  const records = batches.flatMap((b) => decodeBinaryCopy(b.copy, types).map((r) => r.map((v) => v ?? '\\N')));
   const lines = records.map((fields) =>
     fields.map((v, i) => {
       if (i < prefix || !isTerm[i - prefix]) return v;

@@ -10,14 +10,16 @@ import type { SeedMode } from '../config/types.js';
 export const CERTIFICATES_PER_ZIP_BYTE = 28_000_000 / 2_923_946_932;
 /**
  * Disk per certificate once imported (BENCHMARKS.md, `pg_total_relation_size` after the import):
- * 671 bytes for the certificate (table, TOAST, indexes) and ~3.9 recommendations of ~81 bytes.
+ * 666 bytes for the certificate (table, TOAST, indexes) and ~3.9 recommendations of ~81 bytes.
  */
-export const BYTES_PER_CERTIFICATE = 671 + 3.9 * 81;
+export const BYTES_PER_CERTIFICATE = 666 + 3.9 * 81;
 /** The measurement is of a sample; WAL and half-filled pages need room besides. */
 export const DATABASE_HEADROOM = 1.1;
 /**
- * Import rates measured (certificates/s; BENCHMARKS.md's medians, ~22k on a server, ~18k on
- * PGlite). A floor on the time: the full register's indexes outgrow memory and slow the inserts.
+ * Import rates (certificates/s) for the estimate: the first-run measurements of an earlier release
+ * (README.md), below the 250k file's latest medians (~50k on a server, ~35k on PGlite,
+ * BENCHMARKS.md), whose tables and keys fit in memory. The full register's do not and its inserts
+ * slow down, so the slower rates are the nearer floor.
  */
 export const IMPORT_RATE = { postgres: 22_000, pglite: 18_000 } as const;
 

@@ -11,18 +11,11 @@ import { ByteSink } from './byte-sink.js';
 import { BINARY_HEADER, BINARY_TRAILER, certificateBinaryTypes, textRecordToBinary, type BinaryType } from './copy-binary.js';
 import { recordFields, recordText, type ScannedRecord } from './csv-scan.js';
 import { CertificateBytes, RecommendationBytes } from './record-bytes.js';
-import { RecommendationSets, type SetValue } from './recommendation-sets.js';
+import { RecommendationSets, type SetItem } from './recommendation-sets.js';
 import { parseCertificateRecord, parseRecommendationRecord, readHeader, type BulkHeader, type EntryKind } from './row.js';
 import type { TermWriter } from './terms.js';
 
 const encoder = new TextEncoder();
-
-/** A recommendation read by either path: its certificate, its item and its set's values. */
-interface Recommendation {
-  certificate: string;
-  item: number;
-  values: ArrayLike<SetValue>;
-}
 
 export interface EntryInfo {
   name: string;
@@ -45,7 +38,7 @@ export class EntryBatcher {
   private readonly sets: RecommendationSets;
   private lastCertificate: string | null = null;
   /** The first item of the next batch's first certificate, read when this batch was full (a copy). */
-  private carried: Recommendation | null = null;
+  private carried: SetItem | null = null;
 
   constructor(
     private readonly entry: EntryInfo,
@@ -142,7 +135,7 @@ export class EntryBatcher {
    * batches would make the second batch's straight COPY fail on its key, and the whole batch take the
    * slower staged merge.
    */
-  private addRecommendation(parsed: Recommendation): boolean {
+  private addRecommendation(parsed: SetItem): boolean {
     if (this.batch.read >= this.batchSize && parsed.certificate !== this.lastCertificate) {
       // The reader reuses its values: kept for the next batch, they are copied.
       this.carried = { certificate: parsed.certificate, item: parsed.item, values: Array.from(parsed.values) };
@@ -152,7 +145,7 @@ export class EntryBatcher {
     return false;
   }
 
-  private addItem(item: Recommendation): void {
+  private addItem(item: SetItem): void {
     this.batch.read += 1;
     this.lastCertificate = item.certificate;
     if (this.sets.add(item.certificate, item.item, item.values)) this.batch.rows += 1;

@@ -17,6 +17,13 @@ import { BINARY_HEADER, BINARY_TRAILER, writeBinaryValue, type BinaryType } from
 /** An item's value: a term id, text, or null. Ids may come as their text (`row.ts`). */
 export type SetValue = number | string | null;
 
+/** One recommendation as either parser reads it: its certificate, its item, its set's values in order. */
+export interface SetItem {
+  certificate: string;
+  item: number;
+  values: ArrayLike<SetValue>;
+}
+
 /** Element type oids of the arrays a set writes (`array_recv` checks them against the column's). */
 const INT2 = 21;
 const INT4 = 23;

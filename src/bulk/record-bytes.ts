@@ -17,7 +17,7 @@ import { parseFieldValue, parseValue, UNREADABLE } from '../registers/values.js'
 import { ByteSink } from './byte-sink.js';
 import { binaryType, float32OfDouble, pgDaysOf, writeBinaryValue, type BinaryType } from './copy-binary.js';
 import { fieldText, type ScannedRecord } from './csv-scan.js';
-import type { SetValue } from './recommendation-sets.js';
+import type { SetItem, SetValue } from './recommendation-sets.js';
 import { extraJson, type BulkHeader } from './row.js';
 import type { TermWriter } from './terms.js';
 
@@ -329,23 +329,14 @@ export class CertificateBytes {
   }
 }
 
-/**
- * A recommendation read from its bytes: as `row.ts`'s `parseRecommendationRecord` reads it, term ids
- * as numbers. The reader reuses it: it is the caller's until the next `read`.
- */
-export interface ScannedRecommendation {
-  certificate: string;
-  item: number;
-  values: SetValue[];
-}
-
 /** One entry's recommendations: term values looked up by their bytes, the rest as `row.ts` reads them. */
 export class RecommendationBytes {
   private readonly kinds: Uint8Array;
   /** The last record's certificate number, bytes and text: a certificate's items come together. */
   private readonly lastNumber = new Uint8Array(24);
   private lastCertificate = '';
-  private readonly scanned: ScannedRecommendation = { certificate: '', item: 0, values: [] };
+  /** What `read` returns, reused: the caller's until the next `read`. */
+  private readonly scanned: SetItem & { values: SetValue[] } = { certificate: '', item: 0, values: [] };
 
   constructor(
     private readonly header: BulkHeader,
@@ -355,8 +346,11 @@ export class RecommendationBytes {
     this.kinds = Uint8Array.from(declared, (f, i): Kind => (f.type === 'term' && !f.repeatsCertificate ? kindOf(f, header.at[i]!, false) : Kind.AsString));
   }
 
-  /** The record's recommendation; null when `row.ts` must read it (it may be a reject). */
-  read(r: ScannedRecord): ScannedRecommendation | null {
+  /**
+   * The record's recommendation as `row.ts`'s `parseRecommendationRecord` reads it, term ids as
+   * numbers; null when `row.ts` must read it (it may be a reject).
+   */
+  read(r: ScannedRecord): SetItem | null {
     const { header, declared, kinds, scanned } = this;
     if (!isPlainRecord(r, header)) return null;
     const b = r.buf;
